@@ -1,0 +1,5 @@
+"""Keepwarm: a trust-first client relationship manager."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
