@@ -63,6 +63,7 @@ class Workspace(models.Model):
     allow_signups = models.BooleanField(
         default=False, help_text="Anyone may create an account and join as a member."
     )
+    is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
