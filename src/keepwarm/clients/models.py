@@ -75,7 +75,10 @@ class Client(WorkspaceScoped):
         default=60, help_text="Lowest reading ease we aim for in what we send them."
     )
     annual_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Yearly revenue from this client; used only by the fairness report.",
     )
     referred_by = models.ForeignKey(
@@ -140,9 +143,7 @@ class PersonalFact(WorkspaceScoped):
     category = models.CharField(max_length=12, choices=FactCategory.choices)
     text = models.CharField(max_length=500)
     date = models.DateField(null=True, blank=True, help_text="When it happens, if it has a day.")
-    follow_up_on = models.DateField(
-        null=True, blank=True, help_text="The day to ask about it."
-    )
+    follow_up_on = models.DateField(null=True, blank=True, help_text="The day to ask about it.")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -1,0 +1,165 @@
+"""Writes for the client record. Every function checks the member may write and audits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from keepwarm.accounts.models import Membership
+from keepwarm.accounts.records import (
+    check_fields,
+    check_same_workspace,
+    record_create,
+    record_delete,
+    record_update,
+)
+from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, PersonalFact
+
+CLIENT_FIELDS = (
+    "name", "kind", "status", "industry", "website", "notes", "owner",
+    "response_target_hours", "check_in_every_days", "report_cadence", "report_weekday",
+    "report_time", "report_time_zone", "plain_language_target", "annual_value", "referred_by",
+)  # fmt: skip
+CONTACT_FIELDS = (
+    "name", "role", "email", "other_emails", "phone", "other_phones", "preferred_channel", "notes",
+)  # fmt: skip
+FACT_FIELDS = ("category", "text", "date", "follow_up_on")
+DATE_FIELDS = ("kind", "label", "date", "yearly")
+GOAL_FIELDS = ("text", "priority", "status")
+
+
+def _check_client_links(
+    membership: Membership, data: dict[str, Any], client: Client | None
+) -> None:
+    check_same_workspace(
+        membership.workspace, owner=data.get("owner"), referred_by=data.get("referred_by")
+    )
+    if client is not None and data.get("referred_by") == client:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"referred_by": "A client cannot refer themselves."})
+
+
+@transaction.atomic
+def client_create(*, membership: Membership, **data: Any) -> Client:
+    """Create a client in the member's workspace."""
+    check_fields(data, CLIENT_FIELDS)
+    _check_client_links(membership, data, None)
+    return record_create(membership=membership, model=Client, action="client.create", data=data)
+
+
+@transaction.atomic
+def client_update(*, membership: Membership, client: Client, **data: Any) -> Client:
+    """Change a client's details."""
+    check_fields(data, CLIENT_FIELDS)
+    _check_client_links(membership, data, client)
+    return record_update(membership=membership, obj=client, action="client.update", data=data)
+
+
+@transaction.atomic
+def client_delete(*, membership: Membership, client: Client) -> None:
+    """Delete a client with everything recorded about them."""
+    record_delete(membership=membership, obj=client, action="client.delete")
+
+
+@transaction.atomic
+def contact_create(*, membership: Membership, client: Client, **data: Any) -> Contact:
+    """Add a person to a client."""
+    check_fields(data, CONTACT_FIELDS)
+    check_same_workspace(membership.workspace, client=client)
+    return record_create(
+        membership=membership,
+        model=Contact,
+        action="contact.create",
+        data={"client": client, **data},
+    )
+
+
+@transaction.atomic
+def contact_update(*, membership: Membership, contact: Contact, **data: Any) -> Contact:
+    """Change a person's details (or move them to another client)."""
+    check_fields(data, (*CONTACT_FIELDS, "client"))
+    check_same_workspace(membership.workspace, client=data.get("client"))
+    return record_update(membership=membership, obj=contact, action="contact.update", data=data)
+
+
+@transaction.atomic
+def contact_delete(*, membership: Membership, contact: Contact) -> None:
+    """Delete a person with their personal facts and dates."""
+    record_delete(membership=membership, obj=contact, action="contact.delete")
+
+
+@transaction.atomic
+def fact_create(*, membership: Membership, contact: Contact, **data: Any) -> PersonalFact:
+    """Remember something about a person."""
+    check_fields(data, FACT_FIELDS)
+    check_same_workspace(membership.workspace, contact=contact)
+    return record_create(
+        membership=membership,
+        model=PersonalFact,
+        action="personal_fact.create",
+        data={"contact": contact, **data},
+    )
+
+
+@transaction.atomic
+def fact_update(*, membership: Membership, fact: PersonalFact, **data: Any) -> PersonalFact:
+    """Change a personal fact."""
+    check_fields(data, FACT_FIELDS)
+    return record_update(membership=membership, obj=fact, action="personal_fact.update", data=data)
+
+
+@transaction.atomic
+def fact_delete(*, membership: Membership, fact: PersonalFact) -> None:
+    """Forget a personal fact."""
+    record_delete(membership=membership, obj=fact, action="personal_fact.delete")
+
+
+@transaction.atomic
+def date_create(*, membership: Membership, contact: Contact, **data: Any) -> ImportantDate:
+    """Add an important date for a person."""
+    check_fields(data, DATE_FIELDS)
+    check_same_workspace(membership.workspace, contact=contact)
+    return record_create(
+        membership=membership,
+        model=ImportantDate,
+        action="important_date.create",
+        data={"contact": contact, **data},
+    )
+
+
+@transaction.atomic
+def date_update(*, membership: Membership, day: ImportantDate, **data: Any) -> ImportantDate:
+    """Change an important date."""
+    check_fields(data, DATE_FIELDS)
+    return record_update(membership=membership, obj=day, action="important_date.update", data=data)
+
+
+@transaction.atomic
+def date_delete(*, membership: Membership, day: ImportantDate) -> None:
+    """Delete an important date."""
+    record_delete(membership=membership, obj=day, action="important_date.delete")
+
+
+@transaction.atomic
+def goal_create(*, membership: Membership, client: Client, **data: Any) -> Goal:
+    """Record one of the client's goals."""
+    check_fields(data, GOAL_FIELDS)
+    check_same_workspace(membership.workspace, client=client)
+    return record_create(
+        membership=membership, model=Goal, action="goal.create", data={"client": client, **data}
+    )
+
+
+@transaction.atomic
+def goal_update(*, membership: Membership, goal: Goal, **data: Any) -> Goal:
+    """Change a goal's text, priority or status."""
+    check_fields(data, GOAL_FIELDS)
+    return record_update(membership=membership, obj=goal, action="goal.update", data=data)
+
+
+@transaction.atomic
+def goal_delete(*, membership: Membership, goal: Goal) -> None:
+    """Delete a goal."""
+    record_delete(membership=membership, obj=goal, action="goal.delete")
