@@ -133,7 +133,7 @@ TEMPLATES = [
 DATABASE_URL = envstr("KEEPWARM_DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]]
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))}
     DATABASES["default"].setdefault("OPTIONS", {})
 else:
     DATABASES = {
@@ -187,18 +187,24 @@ WHITENOISE_USE_FINDERS = envbool("KEEPWARM_STATIC_FROM_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Email: console in development and the demo, SMTP when KEEPWARM_EMAIL_HOST is set.
-EMAIL_HOST = envstr("KEEPWARM_EMAIL_HOST")
-EMAIL_PORT = envint("KEEPWARM_EMAIL_PORT", 587)
-EMAIL_HOST_USER = envstr("KEEPWARM_EMAIL_USER")
-EMAIL_HOST_PASSWORD = envstr("KEEPWARM_EMAIL_PASSWORD")
-EMAIL_USE_TLS = envbool("KEEPWARM_EMAIL_USE_TLS", EMAIL_PORT == 587)
-EMAIL_USE_SSL = envbool("KEEPWARM_EMAIL_USE_SSL", EMAIL_PORT == 465)
-EMAIL_TIMEOUT = 30
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+_EMAIL_PORT = envint("KEEPWARM_EMAIL_PORT", 587)
+if envstr("KEEPWARM_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": envstr("KEEPWARM_EMAIL_HOST"),
+                "port": _EMAIL_PORT,
+                "username": envstr("KEEPWARM_EMAIL_USER"),
+                "password": envstr("KEEPWARM_EMAIL_PASSWORD"),
+                "use_tls": envbool("KEEPWARM_EMAIL_USE_TLS", _EMAIL_PORT == 587),
+                "use_ssl": envbool("KEEPWARM_EMAIL_USE_SSL", _EMAIL_PORT == 465),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = envstr("KEEPWARM_FROM_EMAIL", "Keepwarm <keepwarm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -210,6 +216,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SECURE_SSL_REDIRECT = HTTPS and envbool("KEEPWARM_SSL_REDIRECT", True)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = envint("KEEPWARM_HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
