@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from keepwarm.accounts.models import Invitation, Membership
+from keepwarm.accounts.models import ApiToken, Invitation, Membership, Role, User
 
 
 def require_write(membership: Membership) -> None:
@@ -43,4 +43,36 @@ def get_invitation_for_member(membership: Membership, invitation_id: object) -> 
             workspace_id=membership.workspace_id, pk=int(str(invitation_id))
         )
     except (Invitation.DoesNotExist, ValueError):
+        raise Http404("Not found") from None
+
+
+def may_manage_member(membership: Membership, target: Membership) -> bool:
+    """Return whether this member may change the role of, or remove, `target`."""
+    if not membership.can_manage or target.workspace_id != membership.workspace_id:
+        return False
+    return membership.is_owner or target.role != Role.OWNER
+
+
+def get_api_token_for_member(membership: Membership, token_id: object) -> ApiToken:
+    """Return one of this member's own active API tokens in this workspace, or 404."""
+    try:
+        return ApiToken.objects.get(
+            workspace_id=membership.workspace_id,
+            user_id=membership.user_id,
+            revoked_at__isnull=True,
+            pk=int(str(token_id)),
+        )
+    except (ApiToken.DoesNotExist, ValueError):
+        raise Http404("Not found") from None
+
+
+def get_teammate_for_member(membership: Membership, user_id: object) -> User:
+    """Return a user who belongs to the member's workspace, or 404."""
+    try:
+        return (
+            Membership.objects.select_related("user")
+            .get(workspace_id=membership.workspace_id, user_id=int(str(user_id)))
+            .user
+        )
+    except (Membership.DoesNotExist, ValueError, OverflowError):
         raise Http404("Not found") from None

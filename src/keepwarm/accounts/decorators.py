@@ -11,11 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from keepwarm.accounts.models import Membership, User
 
     class MemberRequest(HttpRequest):
         user: User
         membership: Membership
+        htmx: HtmxDetails
 else:
     MemberRequest = HttpRequest
 

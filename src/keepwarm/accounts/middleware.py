@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from keepwarm.accounts.models import Membership
 
@@ -12,7 +13,7 @@ SESSION_KEY = "workspace_id"
 
 
 class CurrentWorkspaceMiddleware:
-    """Set `request.membership` (or None) from the workspace chosen in the session."""
+    """Set `request.membership` (or None) from the session, and show times in the user's zone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,4 +32,12 @@ class CurrentWorkspaceMiddleware:
                 if membership is not None:
                     request.session[SESSION_KEY] = membership.workspace_id
             request.membership = membership  # type: ignore[attr-defined]
-        return self.get_response(request)
+            try:
+                timezone.activate(user.time_zone)
+            except (ValueError, KeyError):
+                # An unknown zone name (say, removed from tzdata) falls back to the default.
+                timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -164,6 +164,9 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"Failed sign-in for {self.email} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class AuditEvent(models.Model):
     """One write a user made: who, in which workspace, what, when, on which object."""

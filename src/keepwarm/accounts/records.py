@@ -29,7 +29,7 @@ def check_same_workspace(workspace: Workspace, **related: models.Model | None) -
         ws_id = getattr(obj, "workspace_id", None)
         if ws_id is None and hasattr(obj, "memberships"):
             # A user: must be a member of this workspace.
-            if not Membership.objects.filter(user=obj, workspace=workspace).exists():
+            if not Membership.objects.filter(user_id=obj.pk, workspace=workspace).exists():
                 errors[field] = "Choose someone from this workspace."
         elif ws_id != workspace.pk:
             errors[field] = "Not found."
