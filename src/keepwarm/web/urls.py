@@ -2,4 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-urlpatterns: list = []
+from keepwarm.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]
