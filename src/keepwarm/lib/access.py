@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -14,5 +15,5 @@ def get_in_workspace_or_404(queryset: QuerySet[M], workspace_id: int, pk: Any) -
     """Return the row with this id in this workspace, or raise the same 404 as a missing id."""
     try:
         return queryset.get(workspace_id=workspace_id, pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("Not found") from None
