@@ -2,6 +2,51 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+from ninja.operation import Operation
 
-api = NinjaAPI(title="Keepwarm API", version="1", urls_namespace="api")
+from keepwarm.accounts.api_auth import ApiTokenAuth
+from keepwarm.clients.api import router as clients_router
+from keepwarm.commitments.api import router as commitments_router
+from keepwarm.interactions.api import router as interactions_router
+from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
+
+DESCRIPTION = f"""
+Keepwarm's client record over HTTP.
+
+**Authentication.** Create a token under Settings → API tokens and send it on every request
+as `Authorization: Bearer kw_…`. A token acts as its user in one workspace, with that
+user's role: a viewer's token may read but every write answers 403. A missing, unknown or
+revoked token answers 401.
+
+**Pagination.** Lists take `page` (from 1) and `page_size` (default {PAGE_SIZE}, at most
+{MAX_PAGE_SIZE}) and answer `{{"count", "next", "previous", "results"}}`; `next` and
+`previous` are full URLs, or null at either end.
+
+**Errors.** Bad input answers 422 with
+`{{"detail": [{{"loc": ["body", "name"], "msg": "…", "type": "…"}}]}}`; every other error
+answers `{{"detail": "…"}}`. An id that does not exist, or belongs to another workspace,
+answers 404 `{{"detail": "Not found"}}` wherever it appears: in the path, a filter or a body.
+"""
+
+
+class KeepwarmAPI(NinjaAPI):
+    """NinjaAPI whose operation ids are the endpoint function names (`client_list`)."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+
+api = KeepwarmAPI(
+    title="Keepwarm API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+    # Served from our own static files; no validator badge fetched from elsewhere.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+)
+install_error_handlers(api)
+api.add_router("", clients_router)
+api.add_router("/interactions", interactions_router)
+api.add_router("/commitments", commitments_router)
