@@ -36,9 +36,7 @@ class BaseTestCase(TestCase):
         cls.alice = User.objects.create_user("alice@example.org", PASSWORD, name="Alice Archer")
         cls.bob = User.objects.create_user("bob@example.org", PASSWORD, name="Bob Baker")
         cls.victor = User.objects.create_user("victor@example.org", PASSWORD, name="Victor Vale")
-        cls.charlie = User.objects.create_user(
-            "charlie@example.net", PASSWORD, name="Charlie Chen"
-        )
+        cls.charlie = User.objects.create_user("charlie@example.net", PASSWORD, name="Charlie Chen")
         cls.alice_m = Membership.objects.create(
             user=cls.alice, workspace=cls.workspace, role=Role.OWNER
         )

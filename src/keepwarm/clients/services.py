@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from keepwarm.accounts.models import Membership
@@ -36,9 +38,12 @@ def _check_client_links(
         membership.workspace, owner=data.get("owner"), referred_by=data.get("referred_by")
     )
     if client is not None and data.get("referred_by") == client:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"referred_by": "A client cannot refer themselves."})
+    zone = data.get("report_time_zone")
+    if zone is not None and zone not in zoneinfo.available_timezones():
+        raise ValidationError(
+            {"report_time_zone": "Choose a time zone from the list, such as Europe/London."}
+        )
 
 
 @transaction.atomic

@@ -263,3 +263,13 @@ class GoalServiceTests(ServiceTestCase):
     def test_it_refuses_a_viewer(self) -> None:
         with self.assertRaises(PermissionDenied):
             services.goal_create(membership=self.victor_m, client=self.harbor, text="x")
+
+
+class ClientTimeZoneTests(BaseTestCase):
+    def test_it_refuses_an_unknown_report_time_zone(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            services.client_create(
+                membership=self.alice_m, name="Harbor", report_time_zone="Mars/Olympus"
+            )
+        self.assertIn("report_time_zone", caught.exception.message_dict)
+        self.assertFalse(Client.objects.filter(name="Harbor").exists())
