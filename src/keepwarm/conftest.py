@@ -45,3 +45,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: Any) -> str:
+    """Point Playwright's pages at the live server, so `page.goto("/clients/")` just works."""
+    return str(live_server.url)

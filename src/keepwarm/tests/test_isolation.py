@@ -156,8 +156,7 @@ class IsolationTests(BaseTestCase):
 
     def _kwargs(self, params: list[str], *, missing: bool = False) -> dict[str, int]:
         return {
-            name: MISSING_ID if missing else self.objects[PARAM_OBJECTS[name]].pk
-            for name in params
+            name: MISSING_ID if missing else self.objects[PARAM_OBJECTS[name]].pk for name in params
         }
 
     def test_it_classifies_every_page(self) -> None:
