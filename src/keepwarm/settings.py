@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "keepwarm.clients",
     "keepwarm.interactions",
     "keepwarm.commitments",
+    "keepwarm.trust",
     "keepwarm.demo",
 ]
 
