@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -25,6 +25,8 @@ from keepwarm.demo.specs import ClientSpec, Promise, Thread
 from keepwarm.demo.stories import THREADS
 from keepwarm.demo.stories_edges import EDGE_THREADS
 from keepwarm.interactions.models import Interaction
+from keepwarm.lib.text import sentiment
+from keepwarm.trust.services import snapshots_store, workspace_today
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "keepwarm-demo"
@@ -86,7 +88,12 @@ STEPS = (
     "Adding goals",
     "Writing six months of emails, calls and meetings",
     "Recording promises",
+    "Working out six months of trust scores",
 )
+# Past trust scores are stored once a week (and today): enough for the trend lines, and
+# quick to load.
+SNAPSHOT_EVERY_DAYS = 7
+SNAPSHOT_HISTORY_DAYS = 175
 
 
 class Progress(Protocol):
@@ -249,6 +256,8 @@ def _build(today: dt.date, progress: Progress) -> Workspace:
     step(5)
     promises += _plan_promises(clock, specs, planned)
     _create_commitments(workspace, promises, clients, contacts, goals, users, interactions)
+    step(6)
+    _store_snapshots(workspace, today)
     progress("Done", len(STEPS), len(STEPS))
     return workspace
 
@@ -422,16 +431,6 @@ def _plan_history(
     return planned, promises
 
 
-def _sentiment_scorer() -> Callable[[str], float] | None:
-    """Return a sentiment scorer when vaderSentiment is installed, else None."""
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-    except ImportError:
-        return None
-    analyzer = SentimentIntensityAnalyzer()
-    return lambda text: float(analyzer.polarity_scores(text)["compound"])
-
-
 def _create_interactions(
     workspace: Workspace,
     planned: list[Planned],
@@ -440,7 +439,6 @@ def _create_interactions(
     users: dict[str, User],
     specs: dict[str, ClientSpec],
 ) -> dict[int, Interaction]:
-    score = _sentiment_scorer()
     ids: dict[int, str] = {}
     for number, item in enumerate(planned, start=1):
         if item.channel == "email":
@@ -472,7 +470,10 @@ def _create_interactions(
             # As interaction_mark_replied does: an answered message no longer needs a reply.
             needs_reply=item.needs_reply and item.reply is None,
             first_response_seconds=reply_seconds,
-            sentiment=score(item.body) if score and item.direction == "inbound" else None,
+            # As interaction_log does: the tone of what the client wrote, subject included.
+            sentiment=sentiment(f"{item.subject}\n\n{item.body}")
+            if item.direction == "inbound"
+            else None,
             logged_by=users[item.by] if item.by else None,
             created_at=item.at,
         )
@@ -582,3 +583,16 @@ def _create_commitments(
         assert promise.renegotiated_from is not None
         objects[id(promise)].renegotiated_from = objects[id(promise.renegotiated_from)]
     Commitment.objects.bulk_create([objects[id(p)] for p in later])
+
+
+def _store_snapshots(workspace: Workspace, today: dt.date) -> None:
+    """Store a trust score per client for each week of the story, and for today."""
+    real_today = workspace_today(workspace)
+    days = [
+        today - dt.timedelta(days=back)
+        for back in range(SNAPSHOT_HISTORY_DAYS, 0, -SNAPSHOT_EVERY_DAYS)
+    ]
+    for day in [*days, today]:
+        # A story dated ahead of the clock has no past scores beyond today to store.
+        if day <= real_today:
+            snapshots_store(workspace=workspace, day=day)

@@ -22,6 +22,7 @@ from keepwarm.accounts.records import (
 from keepwarm.accounts.services import audit_record
 from keepwarm.clients.models import Client, Contact
 from keepwarm.interactions.models import Direction, Interaction
+from keepwarm.lib.text import sentiment
 
 INTERACTION_FIELDS = (
     "channel", "direction", "occurred_at", "subject", "body", "needs_reply",
@@ -34,6 +35,13 @@ def _check_contacts(client: Client, contacts: Iterable[Contact]) -> list[Contact
     if any(c.client_id != client.pk for c in people):
         raise ValidationError({"contacts": "Choose people who work at this client."})
     return people
+
+
+def _sentiment_of(direction: str, subject: str, body: str) -> float | None:
+    """Return how positive a message from the client reads; None for anything else."""
+    if direction != Direction.INBOUND:
+        return None
+    return sentiment(f"{subject}\n\n{body}")
 
 
 def _check_reply_flag(data: dict[str, Any], direction: str) -> None:
@@ -63,7 +71,14 @@ def interaction_log(
         membership=membership,
         model=Interaction,
         action="interaction.create",
-        data={"client": client, "logged_by": membership.user, **data},
+        data={
+            "client": client,
+            "logged_by": membership.user,
+            **data,
+            "sentiment": _sentiment_of(
+                data.get("direction", ""), data.get("subject", ""), data.get("body", "")
+            ),
+        },
     )
     if people:
         interaction.contacts.set(people)
@@ -84,6 +99,11 @@ def interaction_update(
     if data.get("direction", interaction.direction) != Direction.INBOUND:
         data.setdefault("needs_reply", False)
     record_update(membership=membership, obj=interaction, action="interaction.update", data=data)
+    # Derived from what was written, so kept up to date but not audited as a change of its own.
+    tone = _sentiment_of(interaction.direction, interaction.subject, interaction.body)
+    if tone != interaction.sentiment:
+        interaction.sentiment = tone
+        interaction.save(update_fields=["sentiment"])
     if contacts is not None:
         people = _check_contacts(interaction.client, contacts)
         before = set(interaction.contacts.values_list("pk", flat=True))

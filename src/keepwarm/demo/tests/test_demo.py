@@ -26,6 +26,7 @@ from keepwarm.demo.loader import (
 )
 from keepwarm.interactions.models import Channel, Direction, Interaction
 from keepwarm.testing import BaseTestCase
+from keepwarm.trust.models import TrustSnapshot
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = dt.date(2026, 11, 25)
@@ -228,6 +229,28 @@ class DemoTests(BaseTestCase):
             self.assertTrue(old.renegotiated_into.exists())
         self.assertFalse(promises.filter(status__in=["kept", "late", "broken"], done_at=None))
         self.assertTrue(promises.filter(source_interaction__isnull=False).exists())
+
+    # Trust scores
+
+    def test_it_reads_the_tone_of_what_clients_wrote(self) -> None:
+        interactions = Interaction.objects.filter(workspace=self.demo)
+        self.assertFalse(interactions.filter(direction="inbound", sentiment=None).exists())
+        self.assertFalse(interactions.exclude(direction="inbound").exclude(sentiment=None).exists())
+        angry = interactions.get(subject="Booking confirmations STILL not working")
+        assert angry.sentiment is not None
+        self.assertLess(angry.sentiment, -0.5)
+
+    def test_it_stores_six_months_of_trust_scores_that_tell_the_story(self) -> None:
+        snapshots = TrustSnapshot.objects.filter(workspace=self.demo)
+        days = sorted(set(snapshots.values_list("day", flat=True)))
+        self.assertEqual(days[-1], TODAY)
+        self.assertLessEqual(days[0], TODAY - dt.timedelta(days=175))
+        self.assertGreaterEqual(len(days), 26)
+        today = dict(snapshots.filter(day=TODAY).values_list("client__name", "band"))
+        self.assertEqual(len(today), Client.objects.filter(workspace=self.demo).count())
+        self.assertIn(today["Castle Plumbing & Heating"], ("cold", "cool"))
+        for name in ("Harbor Dental Care", "Saltmarsh Brewing Co", "Northgate Home & Garden"):
+            self.assertIn(today[name], ("warm", "close"), name)
 
     # Loading again
 

@@ -221,3 +221,36 @@ class InteractionServiceTests(BaseTestCase):
         question = self._log(needs_reply=True)
         with self.assertRaises(PermissionDenied):
             interaction_mark_replied(membership=self.victor_m, interaction=question)
+
+    def test_it_stores_the_sentiment_of_a_message_from_the_client(self) -> None:
+        angry = self._log(subject="Still broken", body="I am furious, this is unacceptable.")
+        ours = self._log(direction=Direction.OUTBOUND, body="Sorry, this is awful news.")
+        note = self._log(direction=Direction.INTERNAL, body="They are furious.")
+
+        angry.refresh_from_db()
+        assert angry.sentiment is not None
+        self.assertLess(angry.sentiment, -0.5)
+        self.assertIsNone(Interaction.objects.get(pk=ours.pk).sentiment)
+        self.assertIsNone(Interaction.objects.get(pk=note.pk).sentiment)
+
+    def test_it_updates_the_sentiment_when_the_text_or_direction_changes(self) -> None:
+        message = self._log(body="Thanks, it all looks great!")
+        assert message.sentiment is not None
+        self.assertGreater(message.sentiment, 0.5)
+
+        interaction_update(
+            membership=self.alice_m, interaction=message, body="This is terrible and broken."
+        )
+        message.refresh_from_db()
+        assert message.sentiment is not None
+        self.assertLess(message.sentiment, 0)
+
+        interaction_update(
+            membership=self.alice_m, interaction=message, direction=Direction.OUTBOUND
+        )
+        message.refresh_from_db()
+        self.assertIsNone(message.sentiment)
+        changes = AuditEvent.objects.filter(action="interaction.update").values_list(
+            "changes", flat=True
+        )
+        self.assertFalse(any("sentiment" in change for change in changes))
