@@ -10,6 +10,7 @@ from keepwarm.clients.api import router as clients_router
 from keepwarm.commitments.api import router as commitments_router
 from keepwarm.interactions.api import router as interactions_router
 from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
+from keepwarm.trust.api import router as trust_router
 
 DESCRIPTION = f"""
 Keepwarm's client record over HTTP.
@@ -50,3 +51,5 @@ install_error_handlers(api)
 api.add_router("", clients_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/commitments", commitments_router)
+# Serves /scores and /clients/{client_id}/score.
+api.add_router("", trust_router)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("keepwarm.clients.urls")),
     path("", include("keepwarm.interactions.urls")),
     path("", include("keepwarm.commitments.urls")),
+    path("", include("keepwarm.trust.urls")),
     path("api/", api.urls),
 ]

@@ -25,6 +25,8 @@ from keepwarm.clients.models import (
     Weekday,
 )
 from keepwarm.clients.selectors import CLIENT_SORTS
+from keepwarm.trust.models import BAND_ORDER
+from keepwarm.trust.selectors import NO_BAND, SCORE_SORTS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,8 +81,19 @@ class ClientFilterForm(forms.Form):
     owner = MemberChoiceField(
         label="Owner", required=False, queryset=User.objects.none(), empty_label="Anyone"
     )
+    band = forms.ChoiceField(
+        label="Band",
+        required=False,
+        choices=[
+            ("", "Any band"),
+            *((band.value, band.label) for band in BAND_ORDER),
+            (NO_BAND, "Not enough history yet"),
+        ],
+    )
     sort = forms.ChoiceField(
-        required=False, choices=[(key, key) for key in CLIENT_SORTS], widget=forms.HiddenInput
+        required=False,
+        choices=[(key, key) for key in [*CLIENT_SORTS, *SCORE_SORTS]],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:

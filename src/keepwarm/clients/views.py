@@ -38,6 +38,9 @@ from keepwarm.clients.selectors import client_search
 from keepwarm.commitments.views import promises_context
 from keepwarm.interactions.models import Direction
 from keepwarm.interactions.views import in_member_zone, timeline_context
+from keepwarm.trust.selectors import SCORE_SORTS, filter_band, with_today_score
+from keepwarm.trust.services import snapshots_refresh_stale, workspace_today
+from keepwarm.trust.views import trust_context
 
 CLIENTS_PER_PAGE = 25
 
@@ -46,8 +49,10 @@ SORT_COLUMNS = {
     "name": {"name": ("ascending", "-name"), "-name": ("descending", "name")},
     # "-quiet" puts the longest silence first: the days column reads high to low.
     "quiet": {"-quiet": ("descending", "quiet"), "quiet": ("ascending", "-quiet")},
+    # Lowest score first: the clients who need attention come to the top.
+    "score": {"score": ("ascending", "-score"), "-score": ("descending", "score")},
 }
-SORT_DEFAULT_LINK = {"name": "name", "quiet": "-quiet"}
+SORT_DEFAULT_LINK = {"name": "name", "quiet": "-quiet", "score": "score"}
 
 
 def toast(response: HttpResponse, message: str = "Saved") -> HttpResponse:
@@ -120,10 +125,18 @@ def client_list(request: MemberRequest) -> HttpResponse:
     q = (form.chosen("q") or "").strip()
     status = form.chosen("status") or ""
     owner = form.chosen("owner")
+    band = form.chosen("band") or ""
     sort = form.chosen("sort") or "name"
     clients = client_search(
         membership, q=q, status=status, owner_id=owner.pk if owner else None, sort=sort
     )
+    # Scores come from today's snapshots, so sorting and filtering by them stay in SQL.
+    snapshots_refresh_stale(workspace=membership.workspace)
+    clients = with_today_score(clients, workspace_today(membership.workspace))
+    if band:
+        clients = filter_band(clients, band)
+    if sort in SCORE_SORTS:
+        clients = clients.order_by(*SCORE_SORTS[sort])
     page = Paginator(_with_people_count(clients), CLIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -132,7 +145,7 @@ def client_list(request: MemberRequest) -> HttpResponse:
     for client in rows:
         client.days_quiet = days_quiet(client.last_contact_at, today)  # type: ignore[attr-defined]
         client.quiet_label = quiet_label(client.days_quiet)  # type: ignore[attr-defined]
-    filtered = bool(q or status or owner)
+    filtered = bool(q or status or owner or band)
     context = {
         "nav": "clients",
         "form": form,
@@ -141,6 +154,7 @@ def client_list(request: MemberRequest) -> HttpResponse:
         "q": q,
         "status_label": dict(form.fields["status"].choices).get(status, ""),  # type: ignore[attr-defined]
         "owner": owner,
+        "band_label": dict(form.fields["band"].choices).get(band, "") if band else "",  # type: ignore[attr-defined]
         "sort": sort,
         "sort_headers": _sort_headers(request, sort),
         "filtered": filtered,
@@ -199,6 +213,7 @@ def client_detail(request: MemberRequest, client_id: int) -> HttpResponse:
         **timeline_context(request, client),
         **promises_context(request, client),
         **goals_context(client),
+        **trust_context(request, client),
         "nav": "clients",
         "client": client,
         "people": people,

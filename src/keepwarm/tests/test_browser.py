@@ -210,6 +210,8 @@ def test_every_main_page_is_accessible(page: Page, base_url: str) -> None:
         ("Account settings", reverse("account_settings")),
         ("API tokens", reverse("api_tokens")),
         ("Audit log", reverse("audit_log")),
+        ("Insights", reverse("insights")),
+        ("Trust settings", reverse("trust_settings")),
         ("Not found", "/clients/999999/"),
     ]
     for what, path in pages:
@@ -254,6 +256,7 @@ def test_clients_and_client_page_work_at_phone_width(page: Page, base_url: str) 
     for what, path in [
         ("Clients list at phone width", reverse("client_list")),
         ("Client page at phone width", reverse("client_detail", args=[studio.client.pk])),
+        ("Insights at phone width", reverse("insights")),
     ]:
         page.goto(path)
         overflow = page.evaluate(

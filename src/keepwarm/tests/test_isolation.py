@@ -72,10 +72,11 @@ READ_ROUTES = {
     "interaction_list",
     "team",
     "audit_log",
+    "insights",
 }
 
 # Pages without ids that write to the workspace: viewers get 403 here too.
-WORKSPACE_WRITES = {"client_create", "team_invite", "workspace_settings"}
+WORKSPACE_WRITES = {"client_create", "team_invite", "workspace_settings", "trust_settings"}
 
 NON_NAMESPACED_SKIP = {"api"}
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -106,8 +106,12 @@ def felt_closeness_set(
     *, membership: Membership, client: Client, band: str, note: str = ""
 ) -> FeltCloseness | None:
     """Record how close the relationship feels (band "" clears it); return the record."""
+    from keepwarm.trust.selectors import may_set_felt_closeness
+
     require_write(membership)
     check_same_workspace(membership.workspace, client=client)
+    if not may_set_felt_closeness(membership, client):
+        raise PermissionDenied("Only the client's owner, a manager or an owner can record this.")
     note = note.strip()
     existing = FeltCloseness.objects.filter(client=client).first()
     if band == "":

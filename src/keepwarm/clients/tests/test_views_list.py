@@ -204,6 +204,8 @@ class ClientListTests(BaseTestCase):
         self.client.get("/clients/")  # the first request after signing in also saves the session
         with CaptureQueriesContext(connection) as small:
             self.client.get("/clients/")
+        # Read the count now: every request empties the connection's query log.
+        small_count = len(small.captured_queries)
         for i in range(27):
             client = services.client_create(
                 membership=self.alice_m, name=f"Client {i}", owner=self.bob
@@ -212,6 +214,9 @@ class ClientListTests(BaseTestCase):
             interaction_log(
                 membership=self.alice_m, client=client, channel="call", direction="outbound"
             )
-        with self.assertNumQueries(len(small.captured_queries)):
+        # The first look after the changes stores the new clients' scores for today; the
+        # trust tests count that refresh on its own.
+        self.client.get("/clients/")
+        with self.assertNumQueries(small_count):
             response = self.client.get("/clients/")
         self.assertEqual(len(_names(response.text)), 25)

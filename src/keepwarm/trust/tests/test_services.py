@@ -127,7 +127,17 @@ class FeltClosenessTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.harbor = Client.objects.create(workspace=cls.workspace, name="Harbor Dental")
+        cls.harbor = Client.objects.create(
+            workspace=cls.workspace, name="Harbor Dental", owner=cls.bob
+        )
+
+    def test_it_lets_only_the_client_owner_or_a_manager_record_it(self) -> None:
+        other = Client.objects.create(workspace=self.workspace, name="Castle Plumbing")
+        with self.assertRaises(PermissionDenied):
+            felt_closeness_set(membership=self.bob_m, client=other, band="warm")
+        with self.assertRaises(PermissionDenied):
+            felt_closeness_set(membership=self.victor_m, client=self.harbor, band="warm")
+        self.assertFalse(FeltCloseness.objects.exists())
 
     def test_it_records_changes_and_clears_how_close_it_feels_with_an_audit(self) -> None:
         felt = felt_closeness_set(
