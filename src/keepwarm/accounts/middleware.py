@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from keepwarm.accounts.models import Membership
+from keepwarm.accounts.selectors import member_zone
 
 SESSION_KEY = "workspace_id"
 
@@ -32,11 +33,14 @@ class CurrentWorkspaceMiddleware:
                 if membership is not None:
                     request.session[SESSION_KEY] = membership.workspace_id
             request.membership = membership  # type: ignore[attr-defined]
-            try:
-                timezone.activate(user.time_zone)
-            except (ValueError, KeyError):
-                # An unknown zone name (say, removed from tzdata) falls back to the default.
-                timezone.deactivate()
+            if membership is not None:
+                timezone.activate(member_zone(user, membership.workspace))
+            else:
+                try:
+                    timezone.activate(user.time_zone)
+                except (ValueError, KeyError):
+                    # An unknown zone name (say, removed from tzdata) falls back to the default.
+                    timezone.deactivate()
         try:
             return self.get_response(request)
         finally:

@@ -140,3 +140,13 @@ def audit_actions(workspace: Workspace) -> list[str]:
         .values_list("action", flat=True)
         .distinct()
     )
+
+
+def member_zone(user: User, workspace: Workspace) -> zoneinfo.ZoneInfo:
+    """Return the user's time zone, falling back to the workspace's, then UTC."""
+    for name in (user.time_zone, workspace.time_zone):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")

@@ -37,7 +37,7 @@ from keepwarm.clients.models import Client, Contact, ImportantDate, PersonalFact
 from keepwarm.clients.selectors import client_search
 from keepwarm.commitments.views import promises_context
 from keepwarm.interactions.models import Direction
-from keepwarm.interactions.views import in_member_zone, timeline_context
+from keepwarm.interactions.views import timeline_context
 from keepwarm.trust.selectors import SCORE_SORTS, filter_band, with_today_score
 from keepwarm.trust.services import snapshots_refresh_stale, workspace_today
 from keepwarm.trust.views import trust_context
@@ -116,7 +116,6 @@ def _sort_headers(request: MemberRequest, sort: str) -> dict[str, dict[str, str]
 
 @member_required
 @require_GET
-@in_member_zone
 def client_list(request: MemberRequest) -> HttpResponse:
     """List the workspace's clients with search, filters, sort and pages."""
     membership = request.membership
@@ -195,7 +194,6 @@ def goals_context(client: Client, form: GoalForm | None = None) -> dict[str, Any
 
 @member_required
 @require_GET
-@in_member_zone
 def client_detail(request: MemberRequest, client_id: int) -> HttpResponse:
     """Show a client: header, timeline, people, goals and promises."""
     membership = request.membership

@@ -23,7 +23,6 @@ from keepwarm.clients.access import (
 from keepwarm.clients.forms import ContactForm, DateForm, FactForm, apply_service_errors
 from keepwarm.clients.models import Contact, ImportantDate
 from keepwarm.clients.views import count_noun, finish, render_section, upcoming_dates
-from keepwarm.interactions.views import in_member_zone
 
 RECENT_INTERACTIONS = 20
 
@@ -60,7 +59,6 @@ def dates_context(contact: Contact, form: DateForm | None = None) -> dict[str, A
 
 @member_required
 @require_GET
-@in_member_zone
 def contact_detail(request: MemberRequest, contact_id: int) -> HttpResponse:
     """Show a person: details, personal facts, important dates and recent interactions."""
     contact = get_contact_for_member(request.membership, contact_id)
@@ -89,7 +87,6 @@ def _contact_form_page(
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def contact_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """Add a person to a client."""
@@ -109,7 +106,6 @@ def contact_create(request: MemberRequest, client_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: MemberRequest, contact_id: int) -> HttpResponse:
     """Change a person's details."""
@@ -129,7 +125,6 @@ def contact_edit(request: MemberRequest, contact_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: MemberRequest, contact_id: int) -> HttpResponse:
     """Confirm, then delete a person with their personal facts and dates."""
@@ -184,7 +179,6 @@ def _dates_saved(request: MemberRequest, contact: Contact, message: str) -> Http
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def fact_create(request: MemberRequest, contact_id: int) -> HttpResponse:
     """Remember something about a person."""
@@ -213,7 +207,6 @@ def fact_create(request: MemberRequest, contact_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def fact_edit(request: MemberRequest, fact_id: int) -> HttpResponse:
     """Change a personal fact."""
@@ -245,7 +238,6 @@ def fact_edit(request: MemberRequest, fact_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def fact_delete(request: MemberRequest, fact_id: int) -> HttpResponse:
     """Confirm, then forget a personal fact."""
@@ -269,7 +261,6 @@ def fact_delete(request: MemberRequest, fact_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def date_create(request: MemberRequest, contact_id: int) -> HttpResponse:
     """Add an important date for a person."""
@@ -298,7 +289,6 @@ def date_create(request: MemberRequest, contact_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def date_edit(request: MemberRequest, date_id: int) -> HttpResponse:
     """Change an important date."""
@@ -330,7 +320,6 @@ def date_edit(request: MemberRequest, date_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def date_delete(request: MemberRequest, date_id: int) -> HttpResponse:
     """Confirm, then delete an important date."""

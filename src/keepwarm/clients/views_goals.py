@@ -15,7 +15,6 @@ from keepwarm.clients.access import get_client_for_member, get_goal_for_member
 from keepwarm.clients.forms import GoalForm, apply_service_errors
 from keepwarm.clients.models import Client
 from keepwarm.clients.views import finish, goals_context, render_section
-from keepwarm.interactions.views import in_member_zone
 
 
 def _goals_url(client: Client) -> str:
@@ -30,7 +29,6 @@ def _goals_saved(request: MemberRequest, client: Client, message: str) -> HttpRe
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def goal_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """Record one of the client's goals."""
@@ -62,7 +60,6 @@ def goal_create(request: MemberRequest, client_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: MemberRequest, goal_id: int) -> HttpResponse:
     """Change a goal's text, priority or status."""
@@ -99,7 +96,6 @@ def goal_edit(request: MemberRequest, goal_id: int) -> HttpResponse:
 
 
 @member_required
-@in_member_zone
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: MemberRequest, goal_id: int) -> HttpResponse:
     """Confirm, then delete a goal."""

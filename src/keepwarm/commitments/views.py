@@ -15,18 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keepwarm.accounts.decorators import MemberRequest, member_required
 from keepwarm.accounts.models import User
-from keepwarm.accounts.selectors import team_members
+from keepwarm.accounts.selectors import member_zone, team_members
 from keepwarm.clients.access import get_client_for_member
 from keepwarm.clients.models import Client, Goal, GoalStatus
 from keepwarm.commitments import services
 from keepwarm.commitments.access import get_commitment_for_member
 from keepwarm.commitments.forms import MARKS, PromiseForm, RenegotiateForm
 from keepwarm.commitments.models import Commitment, CommitmentStatus
-from keepwarm.interactions.forms import add_service_errors, member_zone
+from keepwarm.interactions.forms import add_service_errors
 from keepwarm.interactions.views import (
     client_contacts,
     client_page_url,
-    in_member_zone,
     toast_response,
 )
 
@@ -185,7 +184,6 @@ def _refused(request: MemberRequest, client: Client, error: ValidationError) -> 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def commitment_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """Record a promise made to a client."""
     client = get_client_for_member(request.membership, client_id, write=True)
@@ -213,7 +211,6 @@ def commitment_create(request: MemberRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def commitment_edit(request: MemberRequest, commitment_id: int) -> HttpResponse:
     """Change what was promised, to whom, or by when."""
     commitment = get_commitment_for_member(request.membership, commitment_id, write=True)
@@ -249,7 +246,6 @@ def commitment_edit(request: MemberRequest, commitment_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def commitment_delete(request: MemberRequest, commitment_id: int) -> HttpResponse:
     """Confirm, then delete a promise recorded by mistake."""
     commitment = get_commitment_for_member(request.membership, commitment_id, write=True)
@@ -266,7 +262,6 @@ def commitment_delete(request: MemberRequest, commitment_id: int) -> HttpRespons
 
 @require_POST
 @member_required
-@in_member_zone
 def commitment_mark(request: MemberRequest, commitment_id: int) -> HttpResponse:
     """Close a promise as kept, kept late or broken, in one click."""
     commitment = get_commitment_for_member(request.membership, commitment_id, write=True)
@@ -283,7 +278,6 @@ def commitment_mark(request: MemberRequest, commitment_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-@in_member_zone
 def commitment_reopen(request: MemberRequest, commitment_id: int) -> HttpResponse:
     """Undo a kept, late or broken mark."""
     commitment = get_commitment_for_member(request.membership, commitment_id, write=True)
@@ -297,7 +291,6 @@ def commitment_reopen(request: MemberRequest, commitment_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def commitment_renegotiate(request: MemberRequest, commitment_id: int) -> HttpResponse:
     """Agree a new date for an open promise."""
     commitment = get_commitment_for_member(request.membership, commitment_id, write=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -11,21 +10,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from keepwarm.accounts.models import User, Workspace
 from keepwarm.clients.models import Contact
 from keepwarm.interactions.models import INTERACTION_KINDS, Channel, Direction, Interaction
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def member_zone(user: User, workspace: Workspace) -> zoneinfo.ZoneInfo:
-    """Return the user's time zone, falling back to the workspace's, then UTC."""
-    for name in (user.time_zone, workspace.time_zone):
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
-            continue
-    return zoneinfo.ZoneInfo("UTC")
 
 
 def local_input_value(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

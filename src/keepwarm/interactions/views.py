@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +20,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keepwarm.accounts.decorators import MemberRequest, member_required
+from keepwarm.accounts.selectors import member_zone
 from keepwarm.clients.access import get_client_for_member
 from keepwarm.clients.models import Client, Contact
 from keepwarm.interactions import services
@@ -30,7 +29,6 @@ from keepwarm.interactions.forms import (
     SERVICE_FIELD_ALIASES,
     InteractionForm,
     add_service_errors,
-    member_zone,
 )
 from keepwarm.interactions.models import Channel, Direction, Interaction
 
@@ -55,17 +53,6 @@ class TimelineEntry:
     waiting: str
     late: bool
     answered_in: str
-
-
-def in_member_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Read and show times in the member's own time zone for the length of the request."""
-
-    @wraps(view)
-    def wrapper(request: MemberRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(member_zone(request.user, request.membership.workspace)):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def toast_response(response: HttpResponse, message: str) -> HttpResponse:
@@ -185,7 +172,6 @@ def _render_timeline(
 
 @require_GET
 @member_required
-@in_member_zone
 def interaction_list(request: MemberRequest, client_id: int) -> HttpResponse:
     """Show a client's older interactions: a page of them, or more rows for "Show older"."""
     client = get_client_for_member(request.membership, client_id)
@@ -205,7 +191,6 @@ def interaction_list(request: MemberRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def interaction_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """Log an interaction with a client from the timeline form."""
     client = get_client_for_member(request.membership, client_id, write=True)
@@ -248,7 +233,6 @@ def interaction_create(request: MemberRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def interaction_edit(request: MemberRequest, interaction_id: int) -> HttpResponse:
     """Change what was logged about an interaction."""
     interaction = get_interaction_for_member(request.membership, interaction_id, write=True)
@@ -281,7 +265,6 @@ def interaction_edit(request: MemberRequest, interaction_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @member_required
-@in_member_zone
 def interaction_delete(request: MemberRequest, interaction_id: int) -> HttpResponse:
     """Confirm, then delete an interaction from the log."""
     interaction = get_interaction_for_member(request.membership, interaction_id, write=True)
@@ -320,7 +303,6 @@ def _our_first_reply(interaction: Interaction) -> Interaction | None:
 
 @require_POST
 @member_required
-@in_member_zone
 def interaction_mark_replied(request: MemberRequest, interaction_id: int) -> HttpResponse:
     """Mark an inbound message as answered."""
     interaction = get_interaction_for_member(request.membership, interaction_id, write=True)

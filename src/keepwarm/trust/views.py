@@ -18,7 +18,7 @@ from keepwarm.accounts.decorators import MemberRequest, member_required
 from keepwarm.clients.access import get_client_for_member
 from keepwarm.clients.forms import apply_service_errors
 from keepwarm.clients.models import Client
-from keepwarm.interactions.views import in_member_zone, toast_response
+from keepwarm.interactions.views import toast_response
 from keepwarm.trust import charts, selectors
 from keepwarm.trust.forms import FeltClosenessForm, TrustSettingsForm
 from keepwarm.trust.models import BAND_ORDER, TrustSettings
@@ -67,7 +67,6 @@ def trust_context(
 
 @member_required
 @require_POST
-@in_member_zone
 def felt_closeness_update(request: MemberRequest, client_id: int) -> HttpResponse:
     """Record (or clear) how close the relationship with a client feels."""
     membership = request.membership
@@ -123,7 +122,6 @@ def _month_rows(months: list[tuple[Any, dict[str, int]]]) -> list[dict[str, Any]
 
 @member_required
 @require_GET
-@in_member_zone
 def insights(request: MemberRequest) -> HttpResponse:
     """Show where the workspace's relationships stand and where they are heading."""
     workspace = request.membership.workspace
