@@ -165,6 +165,11 @@ def assert_accessible(page: Page, what: str) -> None:
     Folded <details> are opened for the check, so their forms and menus are checked too,
     and folded again afterwards so the test goes on with the page as it was.
     """
+    # Check the page at rest: mid-fade (a toast appearing) colours blend and read as
+    # low contrast for a moment that no reader sees.
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+    )
     page.evaluate(
         "window.__kwFolded = [...document.querySelectorAll('details:not([open])')];"
         "window.__kwFolded.forEach(d => { d.open = true; })"
