@@ -641,7 +641,10 @@ def commitment_rows(
             previous = None
             while True:
                 due_s = due_day * DAY
-                created = max(p.created, due_s - rng.randint(3, 30) * DAY)
+                # Made 3 to 30 days before it falls due, but never after the clock: a promise
+                # due soon may be made today, not in the future (its created_at and
+                # updated_at would sit after every snapshot, keeping its client stale).
+                created = min(now, max(p.created, due_s - rng.randint(3, 30) * DAY))
                 done_at = None
                 if due_day < today:
                     if previous is None and budget >= 2 and rng.random() < 0.06:

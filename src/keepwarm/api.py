@@ -6,11 +6,15 @@ from ninja import NinjaAPI, Swagger
 from ninja.operation import Operation
 
 from keepwarm.accounts.api_auth import ApiTokenAuth
+from keepwarm.agenda.api import router as agenda_router
 from keepwarm.clients.api import router as clients_router
 from keepwarm.commitments.api import router as commitments_router
 from keepwarm.interactions.api import router as interactions_router
 from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
+from keepwarm.messaging.api import router as messaging_router
+from keepwarm.reports.api import router as reports_router
 from keepwarm.trust.api import router as trust_router
+from keepwarm.web.api import router as web_router
 
 DESCRIPTION = f"""
 Keepwarm's client record over HTTP.
@@ -53,3 +57,8 @@ api.add_router("/interactions", interactions_router)
 api.add_router("/commitments", commitments_router)
 # Serves /scores and /clients/{client_id}/score.
 api.add_router("", trust_router)
+api.add_router("/reports", reports_router)
+api.add_router("/outbox", messaging_router)
+api.add_router("/agenda", agenda_router)
+# Serves /plain-language.
+api.add_router("", web_router)

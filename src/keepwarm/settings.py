@@ -86,12 +86,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "heroicons",
     "ninja",
+    "django_tasks_db",
     "keepwarm.web",
     "keepwarm.accounts",
     "keepwarm.clients",
     "keepwarm.interactions",
     "keepwarm.commitments",
+    "keepwarm.messaging",
+    "keepwarm.reports",
     "keepwarm.trust",
+    "keepwarm.agenda",
+    "keepwarm.digest",
     "keepwarm.demo",
 ]
 

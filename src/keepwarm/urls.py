@@ -10,6 +10,10 @@ urlpatterns = [
     path("", include("keepwarm.clients.urls")),
     path("", include("keepwarm.interactions.urls")),
     path("", include("keepwarm.commitments.urls")),
+    path("", include("keepwarm.messaging.urls")),
+    path("", include("keepwarm.reports.urls")),
     path("", include("keepwarm.trust.urls")),
+    path("", include("keepwarm.agenda.urls")),
+    path("", include("keepwarm.digest.urls")),
     path("api/", api.urls),
 ]

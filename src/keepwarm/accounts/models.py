@@ -64,6 +64,18 @@ class Workspace(models.Model):
         default=False, help_text="Anyone may create an account and join as a member."
     )
     is_demo = models.BooleanField(default=False, editable=False)
+    # Defaults given to each new client; every client can then have its own.
+    default_response_target_hours = models.PositiveIntegerField(
+        default=24, help_text="How quickly we aim to answer a new client, in hours."
+    )
+    default_check_in_every_days = models.PositiveIntegerField(
+        default=14, help_text="Longest we let pass without contacting a new client, in days."
+    )
+    plain_language_glossary = models.TextField(
+        blank=True,
+        help_text="Terms our clients use and know, one per line; the plain-language check "
+        "never flags them.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -83,6 +95,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # The daily digest of this member's agenda, sent at digest_time in the user's zone.
+    digest_enabled = models.BooleanField(default=True)
+    digest_time = models.TimeField(default="08:00")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -71,6 +71,10 @@ class Client(WorkspaceScoped):
     )
     report_time = models.TimeField(default="16:00")
     report_time_zone = models.CharField(max_length=64, default="UTC")
+    report_auto_send_no_change = models.BooleanField(
+        default=False,
+        help_text="A report saying there is no change may go out without review.",
+    )
     plain_language_target = models.PositiveSmallIntegerField(
         default=60, help_text="Lowest reading ease we aim for in what we send them."
     )
@@ -115,6 +119,9 @@ class Contact(WorkspaceScoped):
         max_length=10, choices=PreferredChannel.choices, default=PreferredChannel.EMAIL
     )
     notes = models.TextField(blank=True)
+    receives_reports = models.BooleanField(
+        default=False, help_text="Status and job reports are sent to this person."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

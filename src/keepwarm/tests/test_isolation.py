@@ -3,15 +3,23 @@
 charlie (another workspace) asking for alice's rows gets the very same 404 as for a
 missing id; victor (alice's viewer) gets 403 on every write. A route or API operation
 that is added without being classified here fails the suite.
+
+Apps classify their own pages in an optional `keepwarm.<app>.tests.isolation` module that
+may define any of PARAM_OBJECTS, SECRET_ROUTES, PUBLIC_ROUTES, VIEWER_MAY_POST, READ_ROUTES,
+WORKSPACE_WRITES, API_BODIES, API_READ_POSTS, and `make_objects(test_class, objects)` that
+creates the rows its parameters name in alice's workspace and returns them by kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -79,6 +87,46 @@ READ_ROUTES = {
 WORKSPACE_WRITES = {"client_create", "team_invite", "workspace_settings", "trust_settings"}
 
 NON_NAMESPACED_SKIP = {"api"}
+
+# Valid bodies for the API actions that require one, so the lookup itself is what answers.
+API_BODIES: dict[str, dict[str, Any]] = {
+    "mark": {"status": "kept"},
+    "renegotiate": {"due_on": "2031-01-01"},
+}
+
+# API operations (by path) that a viewer may POST to because they only read.
+API_READ_POSTS: set[str] = set()
+
+OBJECT_MAKERS: list[Callable[[Any, dict[str, Any]], dict[str, Any]]] = []
+
+
+def _load_app_classifications() -> None:
+    """Merge each app's own `tests/isolation.py` classification into the matrix."""
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("keepwarm."):
+            continue
+        try:
+            module = importlib.import_module(f"{app}.tests.isolation")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.tests.isolation":
+                raise
+            continue
+        PARAM_OBJECTS.update(getattr(module, "PARAM_OBJECTS", {}))
+        API_BODIES.update(getattr(module, "API_BODIES", {}))
+        for target, name in (
+            (SECRET_ROUTES, "SECRET_ROUTES"),
+            (PUBLIC_ROUTES, "PUBLIC_ROUTES"),
+            (VIEWER_MAY_POST, "VIEWER_MAY_POST"),
+            (READ_ROUTES, "READ_ROUTES"),
+            (WORKSPACE_WRITES, "WORKSPACE_WRITES"),
+            (API_READ_POSTS, "API_READ_POSTS"),
+        ):
+            target.update(getattr(module, name, set()))
+        if hasattr(module, "make_objects"):
+            OBJECT_MAKERS.append(module.make_objects)
+
+
+_load_app_classifications()
 
 
 def _routes() -> list[tuple[str, list[str]]]:
@@ -154,6 +202,8 @@ class IsolationTests(BaseTestCase):
                 user=cls.alice, workspace=ws, name="zapier", prefix="kw_abc", token_hash="1" * 64
             ),
         }
+        for make in OBJECT_MAKERS:
+            cls.objects.update(make(cls, dict(cls.objects)))
 
     def _kwargs(self, params: list[str], *, missing: bool = False) -> dict[str, int]:
         return {
@@ -206,13 +256,6 @@ class IsolationTests(BaseTestCase):
         self.assertTrue(Membership.objects.filter(pk=self.bob_m.pk, role=Role.MEMBER).exists())
 
 
-# Valid bodies for the API actions that require one, so the lookup itself is what answers.
-API_BODIES: dict[str, dict[str, Any]] = {
-    "mark": {"status": "kept"},
-    "renegotiate": {"due_on": "2031-01-01"},
-}
-
-
 def _api_operations() -> list[tuple[str, str, list[str]]]:
     """Return (method, path, path parameters) for every API operation."""
     schema = api.get_openapi_schema()
@@ -263,7 +306,7 @@ class ApiIsolationTests(IsolationTests):
         headers = self.api_headers(self.victor)
         checked = 0
         for method, path, params in _api_operations():
-            if method == "get":
+            if method == "get" or path in API_READ_POSTS:
                 continue
             response = self._call(method, self._url(path, params), headers)
             self.assertEqual(response.status_code, 403, f"{method.upper()} {path} as a viewer")

@@ -1,0 +1,1 @@
+"""Today: what each relationship needs now, and why."""

@@ -1,0 +1,1 @@
+"""The daily digest email and the calendar feed of a member's agenda."""

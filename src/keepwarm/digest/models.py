@@ -1,0 +1,3 @@
+"""The daily digest email and the calendar feed of a member's agenda."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The outbox: every email Keepwarm sends, delivered once."""

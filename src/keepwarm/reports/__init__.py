@@ -1,0 +1,1 @@
+"""Status reports and job reports: drafted, reviewed, sent on schedule."""

@@ -1,0 +1,7 @@
+"""JSON API for reports."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["reports"])

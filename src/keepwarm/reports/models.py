@@ -1,0 +1,3 @@
+"""Status reports and job reports: drafted, reviewed, sent on schedule."""
+
+from __future__ import annotations
