@@ -9,9 +9,11 @@ from keepwarm.accounts.api_auth import ApiTokenAuth
 from keepwarm.agenda.api import router as agenda_router
 from keepwarm.clients.api import router as clients_router
 from keepwarm.commitments.api import router as commitments_router
+from keepwarm.feedback.api import router as feedback_router
 from keepwarm.interactions.api import router as interactions_router
 from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
 from keepwarm.messaging.api import router as messaging_router
+from keepwarm.recovery.api import router as recovery_router
 from keepwarm.reports.api import router as reports_router
 from keepwarm.trust.api import router as trust_router
 from keepwarm.web.api import router as web_router
@@ -60,5 +62,7 @@ api.add_router("", trust_router)
 api.add_router("/reports", reports_router)
 api.add_router("/outbox", messaging_router)
 api.add_router("/agenda", agenda_router)
+api.add_router("/feedback", feedback_router)
+api.add_router("/recovery", recovery_router)
 # Serves /plain-language.
 api.add_router("", web_router)

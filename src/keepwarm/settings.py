@@ -94,9 +94,12 @@ INSTALLED_APPS = [
     "keepwarm.commitments",
     "keepwarm.messaging",
     "keepwarm.reports",
+    "keepwarm.feedback",
+    "keepwarm.recovery",
     "keepwarm.trust",
     "keepwarm.agenda",
     "keepwarm.digest",
+    "keepwarm.portal",
     "keepwarm.demo",
 ]
 

@@ -12,8 +12,11 @@ urlpatterns = [
     path("", include("keepwarm.commitments.urls")),
     path("", include("keepwarm.messaging.urls")),
     path("", include("keepwarm.reports.urls")),
+    path("", include("keepwarm.feedback.urls")),
+    path("", include("keepwarm.recovery.urls")),
     path("", include("keepwarm.trust.urls")),
     path("", include("keepwarm.agenda.urls")),
     path("", include("keepwarm.digest.urls")),
+    path("", include("keepwarm.portal.urls")),
     path("api/", api.urls),
 ]

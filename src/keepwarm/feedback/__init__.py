@@ -1,0 +1,1 @@
+"""Feedback: NPS and CSAT requests and the client's answers."""

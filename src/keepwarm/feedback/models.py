@@ -1,0 +1,3 @@
+"""Feedback: NPS and CSAT requests and the client's answers."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The client portal: what a client may see of the relationship, without an account."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Repairing trust: recovery cases and the tough-topics register."""

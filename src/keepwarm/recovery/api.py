@@ -1,0 +1,7 @@
+"""JSON API for recovery cases and tough topics."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["recovery"])
