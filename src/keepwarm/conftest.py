@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from keepwarm.messaging.testing import smtp_server  # noqa: F401  (a fixture for every app)
+
 # Playwright's sync API runs an event loop in the test thread; Django's live_server
 # needs database access from that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +25,8 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run at once, in the test, whatever the environment says.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,22 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = envstr("KEEPWARM_FROM_EMAIL", "Keepwarm <keepwarm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The right-hand side of the Message-IDs of the emails Keepwarm sends: the sending domain.
+MESSAGE_ID_DOMAIN = parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+# Background tasks (sending email after a change commits): queued in the database for
+# `keepwarm worker` once SMTP is set up, so a web request never waits on a mail server; run
+# inline in the web process otherwise (the demo, whose console "sends" instantly).
+TASKS_INLINE = envbool("KEEPWARM_TASKS_INLINE", not envstr("KEEPWARM_EMAIL_HOST"))
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TASKS_INLINE
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # Security. KEEPWARM_HTTPS=true when served behind TLS (what `check --deploy` expects).
 HTTPS = envbool("KEEPWARM_HTTPS", SITE_URL.startswith("https://"))

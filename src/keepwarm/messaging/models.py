@@ -55,3 +55,23 @@ class OutboundMessage(WorkspaceScoped):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one slot; the unique row is how workers agree who runs it."""
+
+    name = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="Start of the slot this run is for (UTC).")
+    claimed_by = models.CharField(max_length=100)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.IntegerField(null=True, blank=True, help_text="How many things the job did.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="jobrun_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

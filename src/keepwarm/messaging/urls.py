@@ -1,7 +1,18 @@
-"""URLs of the messaging pages."""
+"""URLs of the outbox pages."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from keepwarm.messaging import views
+
+urlpatterns = [
+    path("outbox/", views.outbox, name="outbox"),
+    path("outbox/<int:message_id>/", views.outbox_message, name="outbox_message"),
+    path(
+        "outbox/<int:message_id>/send-again/",
+        views.outbox_send_again,
+        name="outbox_send_again",
+    ),
+    path("outbox/<int:message_id>/mark-sent/", views.outbox_mark_sent, name="outbox_mark_sent"),
+]
