@@ -16,14 +16,21 @@ class ApiTokenAuth(HttpBearer):
     """Authenticate `Authorization: Bearer kw_…`; sets request.membership.
 
     A read-only member's writes are refused here, before the body is even parsed, so a
-    viewer always gets 403 whatever they send.
+    viewer always gets 403 whatever they send. An operation that only reads although it is
+    a POST (a text check) is mounted with `ApiTokenAuth(post_reads=True)`, so a viewer may
+    call it; it stays the one security scheme in the schema.
     """
+
+    def __init__(self, *, post_reads: bool = False) -> None:
+        super().__init__()
+        self.post_reads = post_reads
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
         membership = api_token_authenticate(token)
         if membership is not None:
             request.membership = membership  # type: ignore[attr-defined]
             request.user = membership.user
-            if request.method not in SAFE_METHODS and not membership.can_write:
+            writes = request.method not in SAFE_METHODS and not self.post_reads
+            if writes and not membership.can_write:
                 raise PermissionDenied("Your role in this workspace is read-only.")
         return membership

@@ -21,7 +21,8 @@ from keepwarm.accounts.records import (
 )
 from keepwarm.accounts.services import audit_record
 from keepwarm.clients.models import Client, Contact
-from keepwarm.interactions.models import Direction, Interaction
+from keepwarm.interactions.models import Channel, Direction, Interaction
+from keepwarm.lib.plain import check_text
 from keepwarm.lib.text import sentiment
 
 INTERACTION_FIELDS = (
@@ -42,6 +43,17 @@ def _sentiment_of(direction: str, subject: str, body: str) -> float | None:
     if direction != Direction.INBOUND:
         return None
     return sentiment(f"{subject}\n\n{body}")
+
+
+# Channels whose text the client reads as we wrote it; a call's notes are only ours.
+WRITTEN_CHANNELS = (Channel.EMAIL, Channel.MESSAGE, Channel.PORTAL)
+
+
+def _reading_ease_of(direction: str, channel: str, body: str) -> float | None:
+    """Return how plainly a message we wrote to the client reads; None for anything else."""
+    if direction != Direction.OUTBOUND or channel not in WRITTEN_CHANNELS:
+        return None
+    return check_text(body).reading_ease
 
 
 def _check_reply_flag(data: dict[str, Any], direction: str) -> None:
@@ -78,6 +90,9 @@ def interaction_log(
             "sentiment": _sentiment_of(
                 data.get("direction", ""), data.get("subject", ""), data.get("body", "")
             ),
+            "reading_ease": _reading_ease_of(
+                data.get("direction", ""), data.get("channel", ""), data.get("body", "")
+            ),
         },
     )
     if people:
@@ -101,9 +116,11 @@ def interaction_update(
     record_update(membership=membership, obj=interaction, action="interaction.update", data=data)
     # Derived from what was written, so kept up to date but not audited as a change of its own.
     tone = _sentiment_of(interaction.direction, interaction.subject, interaction.body)
-    if tone != interaction.sentiment:
+    ease = _reading_ease_of(interaction.direction, interaction.channel, interaction.body)
+    if (tone, ease) != (interaction.sentiment, interaction.reading_ease):
         interaction.sentiment = tone
-        interaction.save(update_fields=["sentiment"])
+        interaction.reading_ease = ease
+        interaction.save(update_fields=["sentiment", "reading_ease"])
     if contacts is not None:
         people = _check_contacts(interaction.client, contacts)
         before = set(interaction.contacts.values_list("pk", flat=True))

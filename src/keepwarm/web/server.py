@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Protocol
 
 from django.core.handlers.wsgi import WSGIHandler
@@ -37,8 +38,12 @@ class KeepwarmServer(BaseApplication):
 
     def load(self) -> WSGIHandler:
         """Import the WSGI application (in each worker, after the fork)."""
+        from keepwarm.lib.plain import warm_up
         from keepwarm.wsgi import application
 
+        # The plain-language check's word lists take a second to load: load them in the
+        # background now rather than on the first keystroke someone makes.
+        threading.Thread(target=warm_up, name="plain-warm-up", daemon=True).start()
         return application
 
 

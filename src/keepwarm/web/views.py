@@ -13,12 +13,12 @@ from keepwarm.accounts.models import User
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Send a visitor to first-run setup, the login page, or their clients."""
+    """Send a visitor to first-run setup, the login page, or their Today page."""
     if not User.objects.exists():
         return redirect("first_run")
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect("client_list")
+    return redirect("today")
 
 
 @never_cache

@@ -20,10 +20,10 @@ class HomeTests(BaseTestCase):
         response = self.client.get("/")
         self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
 
-    def test_it_sends_a_signed_in_member_to_their_clients(self) -> None:
+    def test_it_sends_a_signed_in_member_to_today(self) -> None:
         self.login(self.alice)
         response = self.client.get("/")
-        self.assertRedirects(response, reverse("client_list"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("today"), fetch_redirect_response=False)
 
     def test_it_refuses_writes(self) -> None:
         self.assertEqual(self.client.post("/").status_code, 405)
