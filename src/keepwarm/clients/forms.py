@@ -165,14 +165,22 @@ class ClientForm(forms.Form):
         choices=Weekday.choices,
         coerce=int,
         initial=Weekday.FRIDAY,
-        help_text="For weekly and fortnightly reports.",
+        help_text="For weekly, fortnightly and monthly reports (monthly: the first one in the "
+        "month). Daily reports go out Monday to Friday.",
     )
     report_time = forms.TimeField(
         label="At",
         initial="16:00",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    report_time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+    report_time_zone = forms.ChoiceField(
+        label="Time zone", choices=time_zone_choices, help_text="Reports go out on their clock."
+    )
+    report_auto_send_no_change = forms.BooleanField(
+        label="A “no change” report may go out without review",
+        required=False,
+        help_text="Only when nothing happened and nothing is late; anything else waits for you.",
+    )
 
     annual_value = forms.DecimalField(
         label="Annual value",
@@ -192,7 +200,16 @@ class ClientForm(forms.Form):
             "Relationship targets",
             ("response_target_hours", "check_in_every_days", "plain_language_target"),
         ),
-        ("Status reports", ("report_cadence", "report_weekday", "report_time", "report_time_zone")),
+        (
+            "Status reports",
+            (
+                "report_cadence",
+                "report_weekday",
+                "report_time",
+                "report_time_zone",
+                "report_auto_send_no_change",
+            ),
+        ),
         ("Money", ("annual_value",)),
     )
 
@@ -202,9 +219,15 @@ class ClientForm(forms.Form):
         if client is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(client, name) for name in self.base_fields}
         elif client is None:
+            workspace = membership.workspace
             kwargs.setdefault(
                 "initial",
-                {"owner": membership.user_id, "report_time_zone": membership.workspace.time_zone},
+                {
+                    "owner": membership.user_id,
+                    "report_time_zone": workspace.time_zone,
+                    "response_target_hours": workspace.default_response_target_hours,
+                    "check_in_every_days": workspace.default_check_in_every_days,
+                },
             )
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = workspace_members(membership)  # type: ignore[attr-defined]
@@ -258,6 +281,11 @@ class ContactForm(forms.Form):
         initial=PreferredChannel.EMAIL,
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    receives_reports = forms.BooleanField(
+        label="Receives reports",
+        required=False,
+        help_text="Status and job reports are emailed to this person.",
+    )
 
     def __init__(self, *args: Any, contact: Any = None, **kwargs: Any) -> None:
         if contact is not None and "initial" not in kwargs:

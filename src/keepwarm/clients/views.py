@@ -38,6 +38,7 @@ from keepwarm.clients.selectors import client_search
 from keepwarm.commitments.views import promises_context
 from keepwarm.interactions.models import Direction
 from keepwarm.interactions.views import timeline_context
+from keepwarm.reports.views import reports_context
 from keepwarm.trust.selectors import SCORE_SORTS, filter_band, with_today_score
 from keepwarm.trust.services import snapshots_refresh_stale, workspace_today
 from keepwarm.trust.views import trust_context
@@ -212,6 +213,7 @@ def client_detail(request: MemberRequest, client_id: int) -> HttpResponse:
         **promises_context(request, client),
         **goals_context(client),
         **trust_context(request, client),
+        **reports_context(request, client),
         "nav": "clients",
         "client": client,
         "people": people,
