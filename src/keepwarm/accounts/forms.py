@@ -141,6 +141,18 @@ class WorkspaceSettingsForm(forms.Form):
         required=False,
         help_text="Leave this off to let people in only by invitation.",
     )
+    default_response_target_hours = forms.IntegerField(
+        label="New clients: reply within (hours)",
+        min_value=1,
+        max_value=24 * 30,
+        help_text="How quickly we aim to answer a new client. Each client can have its own.",
+    )
+    default_check_in_every_days = forms.IntegerField(
+        label="New clients: check in every (days)",
+        min_value=1,
+        max_value=365,
+        help_text="The longest we let pass without getting in touch with a new client.",
+    )
 
 
 class AccountForm(forms.Form):

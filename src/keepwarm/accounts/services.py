@@ -30,6 +30,7 @@ from keepwarm.accounts.models import (
     Workspace,
 )
 from keepwarm.accounts.selectors import is_valid_time_zone
+from keepwarm.lib.plain import parse_glossary
 
 logger = logging.getLogger(__name__)
 
@@ -221,11 +222,22 @@ def workspace_create_first(
     )
 
 
+# Bounds of the defaults new clients take (the client form allows the same).
+DEFAULT_TARGET_HOURS = (1, 24 * 30)
+DEFAULT_CHECK_IN_DAYS = (1, 365)
+
+
 @transaction.atomic
 def workspace_update(
-    *, membership: Membership, name: str, time_zone: str, allow_signups: bool
+    *,
+    membership: Membership,
+    name: str,
+    time_zone: str,
+    allow_signups: bool,
+    default_response_target_hours: int | None = None,
+    default_check_in_every_days: int | None = None,
 ) -> Workspace:
-    """Change the workspace's name, time zone and whether anyone may sign up."""
+    """Change the workspace's name, time zone, sign-ups, and the targets new clients start with."""
     require_owner(membership)
     workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
     name = name.strip()
@@ -233,11 +245,62 @@ def workspace_update(
     if not name:
         errors["name"] = "Give the workspace a name, such as your business's name."
     _check_time_zone(time_zone, errors)
+    data: dict[str, Any] = {
+        "name": name[:120],
+        "time_zone": time_zone,
+        "allow_signups": allow_signups,
+    }
+    defaults = (
+        ("default_response_target_hours", default_response_target_hours, DEFAULT_TARGET_HOURS,
+         "hours"),
+        ("default_check_in_every_days", default_check_in_every_days, DEFAULT_CHECK_IN_DAYS,
+         "days"),
+    )  # fmt: skip
+    for field, value, (low, high), unit in defaults:
+        if value is None:
+            continue
+        if not low <= value <= high:
+            errors[field] = f"Give a whole number of {unit} from {low} to {high}."
+        data[field] = value
     if errors:
         raise ValidationError(errors)
-    changes = changed_fields(
-        workspace, {"name": name[:120], "time_zone": time_zone, "allow_signups": allow_signups}
-    )
+    changes = changed_fields(workspace, data)
+    if changes:
+        workspace.save(update_fields=list(changes))
+        audit_record(
+            workspace=workspace,
+            actor=membership.user,
+            action="workspace.update",
+            obj=workspace,
+            changes=changes,
+        )
+    membership.workspace = workspace
+    return workspace
+
+
+GLOSSARY_MAX_TERMS = 1000
+GLOSSARY_MAX_TERM_LENGTH = 100
+
+
+@transaction.atomic
+def workspace_glossary_update(*, membership: Membership, glossary: str) -> Workspace:
+    """Set the terms the plain-language check never flags (one per line); owners and managers."""
+    require_manage(membership)
+    terms = parse_glossary(glossary)
+    too_long = [t for t in terms if len(t) > GLOSSARY_MAX_TERM_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "glossary": f"Keep each term under {GLOSSARY_MAX_TERM_LENGTH} characters: "
+                f"“{too_long[0][:40]}…” is longer."
+            }
+        )
+    if len(terms) > GLOSSARY_MAX_TERMS:
+        raise ValidationError(
+            {"glossary": f"Keep the glossary to {GLOSSARY_MAX_TERMS:,} terms at most."}
+        )
+    workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
+    changes = changed_fields(workspace, {"plain_language_glossary": "\n".join(terms)})
     if changes:
         workspace.save(update_fields=list(changes))
         audit_record(

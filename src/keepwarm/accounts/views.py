@@ -406,7 +406,7 @@ def member_remove(request: MemberRequest, membership_id: int) -> HttpResponse:
 @member_required
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request: MemberRequest) -> HttpResponse:
-    """Let owners rename the workspace, set its time zone and open or close sign-ups."""
+    """Let owners rename the workspace, set its time zone, sign-ups and new clients' targets."""
     membership = request.membership
     require_owner(membership)
     workspace = membership.workspace
@@ -416,6 +416,8 @@ def workspace_settings(request: MemberRequest) -> HttpResponse:
             "name": workspace.name,
             "time_zone": workspace.time_zone,
             "allow_signups": workspace.allow_signups,
+            "default_response_target_hours": workspace.default_response_target_hours,
+            "default_check_in_every_days": workspace.default_check_in_every_days,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -137,6 +137,7 @@ class ClientOut(Schema):
     report_weekday: Weekday
     report_time: str = Field(description="Local time of day, HH:MM.", examples=["16:00"])
     report_time_zone: str
+    report_auto_send_no_change: bool
     plain_language_target: int
     annual_value: Decimal | None
     referred_by_id: int | None
@@ -174,12 +175,17 @@ class ClientIn(InSchema):
     website: Url = ""
     notes: Text = ""
     owner_id: Id | None = Field(None, description="A user of this workspace.")
-    response_target_hours: Hours = 24
-    check_in_every_days: Hours = 14
+    response_target_hours: Hours | None = Field(
+        None, description="Defaults to the workspace's default for new clients."
+    )
+    check_in_every_days: Hours | None = Field(
+        None, description="Defaults to the workspace's default for new clients."
+    )
     report_cadence: ReportCadence = ReportCadence.NONE
     report_weekday: WeekdayIn = Weekday.FRIDAY
     report_time: LocalTime = dt.time(16, 0)
     report_time_zone: TimeZoneName = "UTC"
+    report_auto_send_no_change: bool = Field(False, strict=True)
     plain_language_target: ReadingEase = 60
     annual_value: Money | None = None
     referred_by_id: Id | None = Field(None, description="The client who referred this one.")
@@ -199,6 +205,7 @@ class ClientPatch(PatchSchema):
     report_weekday: WeekdayIn = unset()
     report_time: LocalTime = unset()
     report_time_zone: TimeZoneName = unset()
+    report_auto_send_no_change: Annotated[bool, Field(strict=True)] = unset()
     plain_language_target: ReadingEase = unset()
     annual_value: Money | None = unset()
     referred_by_id: Id | None = unset()
@@ -298,6 +305,7 @@ class ContactOut(Schema):
     other_phones: str = Field(description="One number per line.")
     preferred_channel: PreferredChannel
     notes: str
+    receives_reports: bool = Field(description="Status and job reports are emailed to them.")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -316,6 +324,7 @@ class ContactIn(InSchema):
     other_phones: Text = Field("", description="One number per line.")
     preferred_channel: PreferredChannel = PreferredChannel.EMAIL
     notes: Text = ""
+    receives_reports: bool = Field(False, strict=True)
 
 
 class ContactPatch(PatchSchema):
@@ -328,6 +337,7 @@ class ContactPatch(PatchSchema):
     other_phones: Text = unset()
     preferred_channel: PreferredChannel = unset()
     notes: Text = unset()
+    receives_reports: Annotated[bool, Field(strict=True)] = unset()
 
 
 class ContactFilters(PageIn):

@@ -21,10 +21,12 @@ from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, Person
 CLIENT_FIELDS = (
     "name", "kind", "status", "industry", "website", "notes", "owner",
     "response_target_hours", "check_in_every_days", "report_cadence", "report_weekday",
-    "report_time", "report_time_zone", "plain_language_target", "annual_value", "referred_by",
+    "report_time", "report_time_zone", "report_auto_send_no_change", "plain_language_target",
+    "annual_value", "referred_by",
 )  # fmt: skip
 CONTACT_FIELDS = (
     "name", "role", "email", "other_emails", "phone", "other_phones", "preferred_channel", "notes",
+    "receives_reports",
 )  # fmt: skip
 FACT_FIELDS = ("category", "text", "date", "follow_up_on")
 DATE_FIELDS = ("kind", "label", "date", "yearly")
@@ -48,8 +50,15 @@ def _check_client_links(
 
 @transaction.atomic
 def client_create(*, membership: Membership, **data: Any) -> Client:
-    """Create a client in the member's workspace."""
+    """Create a client; reply and check-in targets not given take the workspace's defaults."""
     check_fields(data, CLIENT_FIELDS)
+    workspace = membership.workspace
+    for field, default in (
+        ("response_target_hours", workspace.default_response_target_hours),
+        ("check_in_every_days", workspace.default_check_in_every_days),
+    ):
+        if data.get(field) is None:
+            data[field] = default
     _check_client_links(membership, data, None)
     return record_create(membership=membership, model=Client, action="client.create", data=data)
 

@@ -55,6 +55,8 @@ class Commitment(WorkspaceScoped):
     class Meta:
         indexes = [
             models.Index(fields=["workspace", "status", "due_on"], name="commitment_ws_due"),
+            # The trust engine's staleness check: what changed since the last snapshot.
+            models.Index(fields=["client", "updated_at"], name="commitment_client_upd"),
         ]
 
     def __str__(self) -> str:

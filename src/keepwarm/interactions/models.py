@@ -76,6 +76,12 @@ class Interaction(WorkspaceScoped):
         indexes = [
             models.Index(fields=["client", "-occurred_at"], name="interaction_client_at"),
             models.Index(fields=["workspace", "-occurred_at"], name="interaction_ws_at"),
+            # Today's replies and the Inbox read messages waiting for a reply.
+            models.Index(
+                fields=["workspace", "needs_reply", "occurred_at"], name="interaction_ws_reply"
+            ),
+            # The trust engine's staleness check: what changed since the last snapshot.
+            models.Index(fields=["client", "updated_at"], name="interaction_client_upd"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -262,10 +262,12 @@ def _reject_unknown_query(request: HttpRequest, params: PageIn) -> None:
         )
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageIn) -> dict[str, Any]:
-    """Return one page of `queryset` with its count and links to the pages either side."""
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], params: PageIn
+) -> dict[str, Any]:
+    """Return one page of `queryset` (or of a list) with its count and links either side."""
     _reject_unknown_query(request, params)
-    count = queryset.count()
+    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     offset = (params.page - 1) * params.page_size
     results = list(queryset[offset : offset + params.page_size])
     last_page = max(1, math.ceil(count / params.page_size))

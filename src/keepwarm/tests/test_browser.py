@@ -90,7 +90,11 @@ def test_a_new_owner_records_a_client_from_sign_in_to_kept_promise(page: Page) -
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(re.compile(r"/clients/$"))
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Add your first client")).to_be_visible()
+    assert_accessible(page, "Today, no clients yet")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
     expect(page.get_by_role("heading", name="Clients", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Add your first client")).to_be_visible()
     assert_accessible(page, "Clients list, empty")
@@ -181,6 +185,8 @@ def test_every_main_page_is_accessible(page: Page, base_url: str) -> None:
     sign_in(page, base_url, studio.owner.user)
     client = studio.client
     pages = [
+        ("Today", reverse("today")),
+        ("Today, the whole team", reverse("today") + "?who=team"),
         ("Clients list", reverse("client_list")),
         ("Clients list, no match", reverse("client_list") + "?q=zzzz"),
         ("Client page", reverse("client_detail", args=[client.pk])),

@@ -67,7 +67,13 @@ class WorkspaceSettingsPageTests(BaseTestCase):
         self.assertContains(response, "time zone is now <strong>UTC</strong>")
         response = self.client.post(
             "/settings/workspace/",
-            {"name": "Alice & Co", "time_zone": "America/New_York", "allow_signups": "on"},
+            {
+                "name": "Alice & Co",
+                "time_zone": "America/New_York",
+                "allow_signups": "on",
+                "default_response_target_hours": "24",
+                "default_check_in_every_days": "14",
+            },
         )
         self.assertRedirects(response, "/settings/workspace/")
         self.workspace.refresh_from_db()
