@@ -188,15 +188,30 @@ class Writer:
         *,
         auto_id: bool = False,
     ) -> None:
-        """Insert `total` rows into model's table; `columns` must name every column."""
+        """Insert `total` rows into model's table.
+
+        `columns` names the generated values of each row; a column it leaves out gets its
+        field's default (so that fields added since keep the generator working), and a
+        column without a default must be named.
+        """
         from django.db import transaction
 
-        expected = {f.column for f in model._meta.concrete_fields}
+        fields = {f.column: f for f in model._meta.concrete_fields}
         if auto_id:
-            expected.discard(model._meta.pk.column)
-        missing, extra = expected - set(columns), set(columns) - expected
+            del fields[model._meta.pk.column]
+        extra = set(columns) - set(fields)
+        defaults = {
+            column: field.get_db_prep_save(field.get_default(), self.connection)
+            for column, field in fields.items()
+            if column not in columns and (field.has_default() or field.null)
+        }
+        missing = set(fields) - set(columns) - set(defaults)
         if missing or extra:
             raise SystemExit(f"{model._meta.db_table}: missing {missing}, unknown {extra}")
+        if defaults:
+            columns = [*columns, *defaults]
+            fill = tuple(defaults.values())
+            rows = (row + fill for row in rows)
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
             table(model), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
         )

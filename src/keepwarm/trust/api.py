@@ -78,8 +78,8 @@ class EvidenceOut(Schema):
 
 class ComponentOut(Schema):
     key: str = Field(
-        description="responsiveness, promise_reliability, contact_recency, sentiment or "
-        "personal_touch."
+        description="responsiveness, update_consistency, promise_reliability, "
+        "contact_recency, sentiment, feedback or personal_touch."
     )
     label: str
     score: float = Field(description="0 to 100.")
@@ -89,6 +89,15 @@ class ComponentOut(Schema):
     )
     explanation: str
     advice: str = Field(description="What would raise it; empty when nothing would.")
+    evidence: list[EvidenceOut]
+
+
+class AdjustmentOut(Schema):
+    key: str = Field(description="recovery_case: an open recovery case.")
+    label: str
+    penalty: float = Field(description="Points taken off the total while it lasts.")
+    band_cap: Band = Field(description="The band is held at this one or below while it lasts.")
+    explanation: str
     evidence: list[EvidenceOut]
 
 
@@ -109,6 +118,10 @@ class ClientScoreOut(Schema):
     )
     components: list[ComponentOut] = Field(
         description="Every part with data; parts without data are left out."
+    )
+    adjustments: list[AdjustmentOut] = Field(
+        description="What lowers the total beside the parts: each open recovery case takes "
+        "its penalty off and caps the band."
     )
     history: list[HistoryOut] = Field(
         description="The stored daily scores of the last 180 days, oldest first, then today's."
@@ -152,6 +165,20 @@ def client_score_read(request: HttpRequest, client_id: int) -> dict[str, Any]:
                 ],
             }
             for part in (score.components if score else [])
+        ],
+        "adjustments": [
+            {
+                "key": found.key,
+                "label": found.label,
+                "penalty": found.penalty,
+                "band_cap": found.band_cap,
+                "explanation": found.explanation,
+                "evidence": [
+                    {"label": item.label, "url": request.build_absolute_uri(item.url)}
+                    for item in found.evidence
+                ],
+            }
+            for found in (score.adjustments if score else [])
         ],
         "history": history,
     }

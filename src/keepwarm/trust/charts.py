@@ -211,3 +211,71 @@ def sparkline(
         last_y=round(coords[-1][1], 1),
         title=f"Score {first} → {last} over the last {days} days",
     )
+
+
+LABEL_MAX = 34
+
+
+def _percent(value: float) -> str:
+    """Return a percentage for a bar: whole numbers, "<1%" for a sliver, never a false 0%."""
+    if 0 < value < 0.5:
+        return "<1%"
+    return f"{value:.0f}%"
+
+
+def _short(label: str) -> str:
+    """Return a bar label short enough to leave the bars room; a trailing "(...)" is kept."""
+    if len(label) <= LABEL_MAX:
+        return label
+    name, paren, note = label.partition(" (")
+    tail = f" ({note}" if paren else ""
+    return name[: LABEL_MAX - len(tail) - 1].rstrip() + "…" + tail
+
+
+# The two shares of the fairness report: revenue pale with a dark edge, attention solid dark,
+# so the bars tell apart without colour; each bar also prints its value.
+REVENUE_FILL = "#f7e6dc"
+ATTENTION_FILL = "#22385a"
+
+
+def shares_chart(rows: Sequence[tuple[str, float | None, float]], *, title: str) -> str:
+    """Return a horizontal bar chart of each (label, revenue %, attention %) side by side."""
+    top = max((max(revenue or 0.0, attention) for _, revenue, attention in rows), default=0.0)
+    # Headroom past the longest bar, so its value printed after the end stays on the chart.
+    config = _config(title, "Share, %", "", max(1, int(top * 1.2 + 0.999)))
+    config["height"] = 170 + 56 * len(rows)
+    config["width"] = 640
+    config["legend_at_bottom_columns"] = 1
+    config["classes"] = [*config["classes"], "shares-chart"]  # type: ignore[misc]
+    # The pale legend key needs the same dark edge as its bars to stand out from white.
+    config["css"] = [
+        *pygal.Config().css,
+        f"inline:.shares-chart .legends .color-0 {{ stroke: {PLAIN_INK} !important; "
+        "stroke-width: 1.5 !important }",
+    ]
+    config["value_formatter"] = _percent
+    chart = pygal.HorizontalBar(
+        style=_style([REVENUE_FILL, ATTENTION_FILL], [TEXT, TEXT]),
+        print_values_position="top",
+        **config,
+    )
+    # pygal draws the first label at the bottom: reversed, the list reads top to bottom.
+    ordered = list(reversed(rows))
+    chart.x_labels = [_short(label) for label, _, _ in ordered]
+    chart.add(
+        "Share of revenue",
+        [{"value": revenue, "style": _bar(PLAIN_INK)} for _, revenue, _ in ordered],
+    )
+    chart.add("Share of our attention", [attention for _, _, attention in ordered])
+    parts = "; ".join(
+        f"{label}: "
+        f"{'no yearly value recorded' if revenue is None else f'{_percent(revenue)} of revenue'}, "
+        f"{_percent(attention)} of attention"
+        for label, revenue, attention in rows
+    )
+    svg = render_svg(chart, f"Bar chart, {title[0].lower()}{title[1:]}: {parts}.")
+    # pygal centres a value on the bar's end; start it just past the end so it never sits on it.
+    return _VALUE_TEXT.sub(lambda m: m.group(0).replace('"middle"', '"start"'), svg)
+
+
+_VALUE_TEXT = re.compile(r'<text [^>]*class="value"[^>]*>')

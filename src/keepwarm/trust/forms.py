@@ -12,12 +12,16 @@ from keepwarm.trust.scoring import COMPONENT_LABELS
 WEIGHT_HINTS = {
     "responsiveness": "How quickly you first answer client messages that need a reply, "
     "against each client's reply target (the slowest quarter of the last 90 days).",
+    "update_consistency": "Scheduled status reports of the last 90 days sent on time "
+    "(within the grace period after they were due); late or missing ones count against it.",
     "promise_reliability": "Promises due in the last 180 days: kept on time counts fully, "
     "kept late half, broken or still overdue not at all.",
     "contact_recency": "Days since you last reached out or spoke, against each client's "
     "check-in cadence.",
     "sentiment": "The tone of the client's own messages over the last 180 days, recent "
     "ones counting most.",
+    "feedback": "The client's latest NPS or CSAT answer; its pull away from neutral halves "
+    "every 90 days, and after a year it no longer counts.",
     "personal_touch": "Personal touches and useful extras you sent in the last 90 days; "
     "three or more score full marks.",
 }

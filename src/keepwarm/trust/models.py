@@ -29,6 +29,8 @@ class TrustSettings(WorkspaceScoped):
     weight_contact_recency = models.PositiveSmallIntegerField(default=20)
     weight_sentiment = models.PositiveSmallIntegerField(default=15)
     weight_personal_touch = models.PositiveSmallIntegerField(default=15)
+    weight_update_consistency = models.PositiveSmallIntegerField(default=15)
+    weight_feedback = models.PositiveSmallIntegerField(default=15)
     # Lowest total of each band above Cold.
     cool_from = models.PositiveSmallIntegerField(default=20)
     warming_from = models.PositiveSmallIntegerField(default=40)

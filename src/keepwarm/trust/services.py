@@ -18,7 +18,10 @@ from keepwarm.accounts.records import check_fields, check_same_workspace
 from keepwarm.accounts.services import audit_record, changed_fields
 from keepwarm.clients.models import Client
 from keepwarm.commitments.models import Commitment
+from keepwarm.feedback.models import FeedbackResponse
 from keepwarm.interactions.models import Interaction
+from keepwarm.recovery.models import RecoveryCase
+from keepwarm.reports.models import ReportSettings, StatusReport
 from keepwarm.trust.models import Band, FeltCloseness, TrustSettings, TrustSnapshot
 from keepwarm.trust.scoring import COMPONENT_LABELS, THRESHOLD_FIELDS, WEIGHT_FIELDS, compute_scores
 
@@ -169,7 +172,10 @@ def snapshots_store(
     """Store each client's score as of the end of `day` (or now, for today); return how many."""
     if day > workspace_today(workspace):
         raise ValueError(f"{day} has not happened yet in {workspace.name}.")
-    scores = compute_scores(workspace, at=_moment(workspace, day), client_ids=client_ids)
+    # Snapshots keep only the numbers: no need for words, advice or evidence.
+    scores = compute_scores(
+        workspace, at=_moment(workspace, day), client_ids=client_ids, explain=False
+    )
     now = timezone.now()
     rows = [
         TrustSnapshot(
@@ -206,6 +212,7 @@ def stale_client_ids(workspace: Workspace, day: dt.date) -> list[int]:
         .values("at")[:1]
     )
     settings_at = TrustSettings.objects.filter(workspace=workspace).values("updated_at")[:1]
+    report_settings_at = ReportSettings.objects.filter(workspace=workspace).values("updated_at")[:1]
     changed = (
         Q(computed__isnull=True)
         | Q(updated_at__gt=F("computed"))
@@ -213,6 +220,11 @@ def stale_client_ids(workspace: Workspace, day: dt.date) -> list[int]:
         | Q(computed__lt=Subquery(settings_at))
         | Exists(Interaction.objects.filter(client=OuterRef("pk"), updated_at__gt=computed))
         | Exists(Commitment.objects.filter(client=OuterRef("pk"), updated_at__gt=computed))
+        # Update consistency, feedback and open recovery cases read these.
+        | Exists(StatusReport.objects.filter(client=OuterRef("pk"), updated_at__gt=computed))
+        | Exists(FeedbackResponse.objects.filter(client=OuterRef("pk"), created_at__gt=computed))
+        | Exists(RecoveryCase.objects.filter(client=OuterRef("pk"), updated_at__gt=computed))
+        | Q(computed__lt=Subquery(report_settings_at))
     )
     return list(
         Client.objects.filter(workspace=workspace, created_at__lte=timezone.now())

@@ -19,7 +19,7 @@ from keepwarm.clients.access import get_client_for_member
 from keepwarm.clients.forms import apply_service_errors
 from keepwarm.clients.models import Client
 from keepwarm.interactions.views import toast_response
-from keepwarm.trust import charts, selectors
+from keepwarm.trust import charts, fairness, selectors
 from keepwarm.trust.forms import FeltClosenessForm, TrustSettingsForm
 from keepwarm.trust.models import BAND_ORDER, TrustSettings
 from keepwarm.trust.scoring import THRESHOLD_FIELDS, compute_scores, settings_or_defaults
@@ -57,6 +57,7 @@ def trust_context(
         "trust_band": band,
         "trust_band_label": selectors.band_label(band),
         "trust_components": score.components if score else [],
+        "trust_adjustments": score.adjustments if score else [],
         "trust_spark": charts.sparkline([*history, (today, total)], today=today),
         "trust_felt": felt,
         "trust_felt_label": selectors.band_label(felt.band) if felt else "",
@@ -144,6 +145,7 @@ def insights(request: MemberRequest) -> HttpResponse:
     buckets = selectors.reply_time_buckets(ws, now)
     replies = sum(n for _, n in buckets)
     timings, timing_count = selectors.reply_timings(ws, now)
+    fair = fairness.fairness_report(workspace_id=ws, now=now)
 
     context = {
         "nav": "insights",
@@ -180,8 +182,31 @@ def insights(request: MemberRequest) -> HttpResponse:
         "mismatches": selectors.felt_mismatches(ws, today),
         "felt_recorded": selectors.felt_count(ws),
         "band_order": BAND_ORDER,
+        **_fairness_context(fair),
     }
     return render(request, "trust/insights.html", context)
+
+
+def _fairness_context(report: fairness.FairnessReport) -> dict[str, Any]:
+    """Return what `trust/_fairness.html` needs: the report, its flags in words, its chart."""
+    bars = fairness.chart_rows(report) if report.touches else []
+    chart = charts.shares_chart(
+        [
+            (
+                f"{row.name} (far below)" if row.neglected else row.name,
+                None if row.revenue_share is None else 100 * row.revenue_share,
+                100 * row.attention_share,
+            )
+            for row in bars
+        ],
+        title="Share of revenue and of our attention",
+    )
+    return {
+        "fairness": report,
+        "fairness_days": fairness.WINDOW_DAYS,
+        "fairness_neglected": [(row, report.sentence(row)) for row in report.neglected],
+        "fairness_chart": chart if bars else "",
+    }
 
 
 # Settings ---------------------------------------------------------------------------------

@@ -17,8 +17,12 @@ from keepwarm.interactions.models import Channel, Direction, Interaction
 from keepwarm.testing import BaseTestCase
 from keepwarm.trust.models import TrustSettings
 from keepwarm.trust.scoring import (
+    RECOVERY_PENALTY,
+    CaseRow,
     ClientInputs,
+    FeedbackRow,
     MessageRow,
+    PeriodRow,
     PromiseRow,
     ResponseRow,
     TouchRow,
@@ -383,6 +387,28 @@ touch_rows = st.builds(
     is_personal_touch=st.booleans(),
     is_value_add=st.booleans(),
 )
+
+
+def _period(days: float, on_time: bool, sent: bool) -> PeriodRow:
+    due = ago(days=days)
+    sent_at = due if on_time else (due + dt.timedelta(days=2) if sent else None)
+    return PeriodRow(due.date() - dt.timedelta(days=6), due.date(), due, 3, sent_at, on_time)
+
+
+def _answer(days: float, nps: bool, raw: int) -> FeedbackRow:
+    raw = raw if nps else 1 + raw % 5
+    score = raw * 10.0 if nps else (raw - 1) * 25.0
+    return FeedbackRow(5, "nps" if nps else "csat", raw, score, ago(days=days), None)
+
+
+period_rows = st.builds(_period, st.floats(1.1, 89.9), st.booleans(), st.booleans())
+feedback_rows = st.builds(_answer, st.floats(0, 500), st.booleans(), st.integers(0, 10))
+case_rows = st.builds(
+    CaseRow,
+    st.integers(1, 10**6),
+    st.just("slow_response"),
+    st.floats(0, 90).map(lambda d: ago(days=d)),
+)
 client_inputs = st.builds(
     make_inputs,
     created_at=st.floats(0, 1000).map(lambda d: ago(days=d)),
@@ -394,6 +420,9 @@ client_inputs = st.builds(
     active_recently=st.booleans(),
     touches=st.lists(touch_rows, max_size=5).map(tuple),
     messages=st.lists(message_rows, max_size=8).map(tuple),
+    report_periods=st.lists(period_rows, max_size=6).map(tuple),
+    feedback=st.one_of(st.none(), feedback_rows),
+    open_cases=st.lists(case_rows, max_size=2).map(tuple),
 )
 weights = st.builds(
     TrustSettings,
@@ -402,6 +431,8 @@ weights = st.builds(
     weight_contact_recency=st.integers(0, 100),
     weight_sentiment=st.integers(0, 100),
     weight_personal_touch=st.integers(1, 100),
+    weight_update_consistency=st.integers(0, 100),
+    weight_feedback=st.integers(0, 100),
 )
 
 # How to take each component's data away.
@@ -411,6 +442,8 @@ REMOVALS: dict[str, dict[str, Any]] = {
     "contact_recency": {"last_touch_at": None, "created_at": AT},
     "sentiment": {"messages": ()},
     "personal_touch": {"active_recently": False, "touches": ()},
+    "update_consistency": {"report_periods": ()},
+    "feedback": {"feedback": None},
 }
 
 
@@ -429,6 +462,8 @@ class ScorePropertyTests(SimpleTestCase):
             self.assertGreaterEqual(score.total, 0)
             self.assertLessEqual(score.total, 100)
             self.assertIsNotNone(score.band)
+            if inputs.open_cases:
+                self.assertIn(score.band, ("cold", "cool"))
         for found in score.components:
             self.assertGreaterEqual(found.score, 0)
             self.assertLessEqual(found.score, 100)
@@ -491,6 +526,7 @@ class ScorePropertyTests(SimpleTestCase):
         trust = TrustSettings()
         weights = {k: getattr(trust, f"weight_{k}") for k in others}
         expected = sum(others[k] * weights[k] for k in others) / sum(weights.values())
+        expected = max(0.0, expected - RECOVERY_PENALTY * len(inputs.open_cases))
         assert after.total is not None
         self.assertAlmostEqual(after.total, expected, delta=0.1)
 
@@ -638,7 +674,27 @@ class ScoreInputsTests(BaseTestCase):
                 all(s.total is not None for s in scores.values() if s.client_id != self.harbor.pk)
             )
         self.assertEqual(counts[0], counts[1])
-        self.assertEqual(counts[0], 4)
+        # settings, clients, interactions, promises, report periods, feedback, open cases
+        self.assertEqual(counts[0], 7)
+
+    def test_it_reads_numbers_only_in_the_same_queries_for_ten_clients_as_for_200(self) -> None:
+        counts = []
+        for size in (10, 200):
+            self.populate(size)
+            with CaptureQueriesContext(connection) as queries:
+                scores = compute_scores(self.workspace, explain=False)
+            self.assertEqual(len(scores), size + 1)
+            counts.append(len(queries))
+            explained = compute_scores(self.workspace)
+            self.assertEqual(
+                {pk: (s.total, s.band) for pk, s in scores.items()},
+                {pk: (s.total, s.band) for pk, s in explained.items()},
+            )
+        # settings, clients, one per component (seven) and the open recovery cases
+        self.assertEqual(counts, [9, 9])
+        TrustSettings.objects.create(workspace=self.workspace, weight_sentiment=0)
+        with self.assertNumQueries(8):  # a component weighted 0 is not read
+            compute_scores(self.workspace, explain=False)
 
     def populate(self, size: int) -> None:
         """Give the workspace `size` more clients, each with messages, touches and promises."""

@@ -68,6 +68,8 @@ class TrustSettingsTests(BaseTestCase):
                 "weight_contact_recency": 0,
                 "weight_sentiment": 0,
                 "weight_personal_touch": 0,
+                "weight_update_consistency": 0,
+                "weight_feedback": 0,
             },
         ]
         for fields in cases:

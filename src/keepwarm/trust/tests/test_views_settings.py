@@ -17,6 +17,8 @@ DEFAULTS = {
     "weight_contact_recency": "20",
     "weight_sentiment": "15",
     "weight_personal_touch": "15",
+    "weight_update_consistency": "15",
+    "weight_feedback": "15",
     "cool_from": "20",
     "warming_from": "40",
     "warm_from": "60",
