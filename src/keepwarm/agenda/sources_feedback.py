@@ -64,7 +64,8 @@ def unhappy(run: Run, workspace_id: int, client_id: int | None) -> None:
 
 def ask(run: Run, workspace_id: int, client_id: int | None) -> None:
     """Add one item per client it is time to ask for feedback, naming the person to ask."""
-    for due in feedback_due(workspace_id, run.now):
+    mine = [client_id] if client_id is not None else list(run.clients)
+    for due in feedback_due(workspace_id, run.now, mine):
         client = run.clients.get(due.client_id)
         if client is None or (client_id is not None and due.client_id != client_id):
             continue

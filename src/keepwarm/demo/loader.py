@@ -19,7 +19,11 @@ from keepwarm.accounts.services import audit_record
 from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, PersonalFact
 from keepwarm.commitments.models import Commitment, CommitmentStatus
 from keepwarm.demo import roster, roster_more, roster_others, roster_trouble
+from keepwarm.demo.agenda import plan_meetings
+from keepwarm.demo.feedback import create_feedback
 from keepwarm.demo.promises import PROMISES
+from keepwarm.demo.recovery import create_recovery
+from keepwarm.demo.reports import create_reports
 from keepwarm.demo.routine import Clock, Planned, PlannedPromise, RoutinePlanner
 from keepwarm.demo.specs import ClientSpec, Promise, Thread
 from keepwarm.demo.stories import THREADS
@@ -240,7 +244,10 @@ def _build(today: dt.date, progress: Progress) -> Workspace:
         )
         user.password = password
         user.save(update_fields=["password"])
-        Membership.objects.create(user=user, workspace=workspace, role=member.role)
+        # No daily digest email from the demo until someone turns it on.
+        Membership.objects.create(
+            user=user, workspace=workspace, role=member.role, digest_enabled=False
+        )
         users[member.key] = user
     audit_record(workspace=workspace, actor=None, action="demo.load", obj=workspace)
 
@@ -256,6 +263,10 @@ def _build(today: dt.date, progress: Progress) -> Workspace:
     step(5)
     promises += _plan_promises(clock, specs, planned)
     _create_commitments(workspace, promises, clients, contacts, goals, users, interactions)
+    create_recovery(workspace, clock, clients, users)
+    create_feedback(workspace, clock, clients, users)
+    plan_meetings(workspace, clock, clients, contacts, users)
+    create_reports(workspace, clock, clients, users)
     step(6)
     _store_snapshots(workspace, today)
     progress("Done", len(STEPS), len(STEPS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
@@ -159,18 +160,24 @@ class FeedbackDue:
     reason: str
 
 
-def feedback_due(workspace_id: int, now: dt.datetime) -> list[FeedbackDue]:
+def feedback_due(
+    workspace_id: int, now: dt.datetime, client_ids: Iterable[int] | None = None
+) -> list[FeedbackDue]:
     """Return active clients to ask for feedback now, in a fixed number of queries.
 
     Due: nobody was asked in 90 days (never asked: a client for 90 days), or a job report
     went out since the last request.
     Never during the workspace's quiet period after the last request to that client, and
-    never to a person who already has an open request.
+    never to a person who already has an open request. `client_ids` narrows the clients
+    looked at (the agenda passes one member's clients).
     """
     quiet = dt.timedelta(days=quiet_days(workspace_id))
-    clients = (
-        Client.objects.filter(workspace_id=workspace_id, status=ClientStatus.ACTIVE)
-        .annotate(
+    every = dt.timedelta(days=ASK_EVERY_DAYS)
+    clients = Client.objects.filter(workspace_id=workspace_id, status=ClientStatus.ACTIVE)
+    if client_ids is not None:
+        clients = clients.filter(pk__in=list(client_ids))
+    rows = (
+        clients.annotate(
             last_asked=Max("feedback_requests__sent_at"),
             last_job_report=Subquery(
                 Interaction.objects.filter(
@@ -184,57 +191,58 @@ def feedback_due(workspace_id: int, now: dt.datetime) -> list[FeedbackDue]:
             ),
         )
         .order_by("name", "pk")
+        .values_list("pk", "name", "owner_id", "created_at", "last_asked", "last_job_report")
     )
-    candidates: dict[int, tuple[Client, str]] = {}
-    for client in clients:
-        last_asked = client.last_asked  # type: ignore[attr-defined]
-        last_job = client.last_job_report  # type: ignore[attr-defined]
+    candidates: dict[int, tuple[str, int | None, dt.datetime | None, str]] = {}
+    for pk, name, owner_id, created_at, last_asked, last_job in rows:
         if last_asked is not None and now - last_asked < quiet:
             continue
         if last_asked is None:
             if last_job is not None:
                 reason = "a job report went out and they were never asked for feedback"
-            elif now - client.created_at >= dt.timedelta(days=ASK_EVERY_DAYS):
+            elif now - created_at >= every:
                 reason = "never asked for feedback"
             else:
                 continue
         elif last_job is not None and last_job > last_asked:
             reason = "a job report went out since you last asked"
-        elif now - last_asked >= dt.timedelta(days=ASK_EVERY_DAYS):
+        elif now - last_asked >= every:
             reason = f"last asked {(now - last_asked).days} days ago"
         else:
             continue
-        candidates[client.pk] = (client, reason)
+        candidates[pk] = (name, owner_id, last_asked, reason)
     if not candidates:
         return []
     busy = FeedbackRequest.objects.filter(
-        client_id__in=candidates,
+        workspace_id=workspace_id,
         contact_id__isnull=False,
         answered_at__isnull=True,
         expires_at__gt=now,
     ).values("contact_id")
     contacts = (
-        Contact.objects.filter(client_id__in=candidates)
+        Contact.objects.filter(workspace_id=workspace_id, client__status=ClientStatus.ACTIVE)
         .exclude(email="")
         .exclude(pk__in=busy)
         .order_by("client_id", "-receives_reports", "name", "pk")
+        .values_list("client_id", "pk", "name")
     )
-    chosen: dict[int, Contact] = {}
-    for contact in contacts:
-        chosen.setdefault(contact.client_id, contact)
+    chosen: dict[int, tuple[int, str]] = {}
+    for of_client, contact_id, contact_name in contacts:
+        if of_client in candidates:
+            chosen.setdefault(of_client, (contact_id, contact_name))
     due = []
-    for client_id, (row, reason) in candidates.items():
+    for client_id, (name, owner, asked_at, reason) in candidates.items():
         person = chosen.get(client_id)
         if person is None:
             continue
         due.append(
             FeedbackDue(
                 client_id=client_id,
-                client_name=row.name,
-                owner_id=row.owner_id,
-                contact_id=person.pk,
-                contact_name=person.name,
-                last_asked_at=row.last_asked,  # type: ignore[attr-defined]
+                client_name=name,
+                owner_id=owner,
+                contact_id=person[0],
+                contact_name=person[1],
+                last_asked_at=asked_at,
                 reason=reason,
             )
         )
