@@ -240,6 +240,11 @@ def digest_send(
                 subject=email.subject,
                 text=email.text,
                 html=email.html,
+                # One-click unsubscribe in mail apps (RFC 8058); the link takes a plain POST.
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url(membership)}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
             )
             record.save(update_fields=["message"])
     return outcome

@@ -155,7 +155,7 @@ def claim_message(*, worker: str, pk: int | None = None) -> OutboundMessage | No
 
 def build_email(message: OutboundMessage) -> EmailMultiAlternatives:
     """Return the email for a message: its own Message-ID, threading headers, text and HTML."""
-    headers = {"Message-ID": message.message_id}
+    headers = {**message.extra_headers, "Message-ID": message.message_id}
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
     if message.references:

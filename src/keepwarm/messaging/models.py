@@ -34,6 +34,8 @@ class OutboundMessage(WorkspaceScoped):
     body_html = models.TextField(blank=True)
     in_reply_to = models.CharField(max_length=300, blank=True)
     references = models.TextField(blank=True)
+    # Further headers, e.g. List-Unsubscribe on the digest.
+    extra_headers = models.JSONField(default=dict, blank=True)
 
     state = models.CharField(
         max_length=10, choices=MessageState.choices, default=MessageState.QUEUED

@@ -82,10 +82,13 @@ def message_enqueue(
     reply_to: str = "",
     in_reply_to: str = "",
     references: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutboundMessage:
     """Queue an email as part of the current transaction; it is sent after commit, once.
 
     A second call with the same `key` returns the message already queued and sends nothing.
+    `headers` adds headers of the sender's own (List-Unsubscribe ...); the Message-ID and
+    threading headers are Keepwarm's and cannot be set here.
     """
     existing = OutboundMessage.objects.filter(key=key).first()
     if existing is None:
@@ -107,6 +110,7 @@ def message_enqueue(
                     body_html=html,
                     in_reply_to=in_reply_to,
                     references=references,
+                    extra_headers=_extra_headers(headers),
                 )
         except IntegrityError:
             # Another transaction queued the same key first.
@@ -117,6 +121,20 @@ def message_enqueue(
     if existing.workspace_id != workspace.pk:
         raise ValueError(f"The key {key!r} is already used by another workspace's message.")
     return existing
+
+
+RESERVED_HEADERS = {"message-id", "in-reply-to", "references", "from", "to", "subject"}
+
+
+def _extra_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Return extra headers, refusing ones Keepwarm sets itself and line breaks (injection)."""
+    extra = dict(headers or {})
+    for name, value in extra.items():
+        if name.lower() in RESERVED_HEADERS:
+            raise ValidationError(f"The {name} header is set by the outbox itself.")
+        if any(c in name + value for c in "\r\n"):
+            raise ValidationError(f"The {name} header may not contain line breaks.")
+    return extra
 
 
 @transaction.atomic

@@ -190,6 +190,9 @@ class DigestTests(BaseTestCase):
         unsubscribe = f"https://crm.example.com/digest/unsubscribe/{token}/"
         self.assertIn(f"Stop these emails: {unsubscribe}", text)
         self.assertIn(f'href="{unsubscribe}"', html)
+        message = email.message()
+        self.assertEqual(message["List-Unsubscribe"], f"<{unsubscribe}>")
+        self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
         self.assertIn("https://crm.example.com/settings/calendar/#digest", html)
         self.assertIn("Open Today in Keepwarm: https://crm.example.com/today/", text)
         links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', html)

@@ -97,6 +97,16 @@ class EnqueueTests(BaseTestCase):
             self.enqueue(in_reply_to="<b@x.example>", references=chain)
         self.assertEqual(parsed()["References"], chain)
 
+    def test_it_adds_the_senders_own_headers_but_never_its_ids_or_line_breaks(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            self.enqueue(headers={"List-Unsubscribe": "<https://x.example/u/1/>"})
+        email = parsed()
+        self.assertEqual(email["List-Unsubscribe"], "<https://x.example/u/1/>")
+        for bad in ({"Message-ID": "<mine@x.example>"}, {"X-Note": "a\r\nBcc: eve@x.example"}):
+            with self.assertRaises(ValidationError):
+                self.enqueue("report:bad", headers=bad)
+        self.assertFalse(OutboundMessage.objects.filter(key="report:bad").exists())
+
     def test_it_sends_text_and_html_as_alternatives(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             self.enqueue(html="<p>We finished the <b>booking page</b>.</p>", reply_to="a@b.example")
