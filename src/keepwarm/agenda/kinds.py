@@ -102,9 +102,14 @@ class Run:
         state: str,
         overdue_days: int = 0,
         since: dt.datetime | None = None,
+        pinned: bool = False,
         **ids: int | None,
     ) -> None:
-        """Add an item unless an action on the same cause hides it; rank it by urgency and risk."""
+        """Add an item unless an action on the same cause hides it; rank it by urgency and risk.
+
+        A pinned item (a client who told us they are unhappy, a concern raised on the portal)
+        goes above everything else: the client has spoken up, and that comes first.
+        """
         done = self.actions.get(key) if self.hide_acted else None
         if done is not None and done.cause == cause:
             if done.action != AgendaActionKind.SNOOZE:
@@ -135,6 +140,7 @@ class Run:
         # Overdue before due before coming up; then the lateness (or the nearest due day);
         # then the colder band; then the longer silence; then the oldest cause. Never money.
         rank = (
+            0 if pinned else 1,
             STATE_RANK[state],
             -overdue_days if state == OVERDUE else (due.toordinal() if due else 0),
             BAND_RANK.get(band, NO_BAND_RANK),
@@ -166,12 +172,12 @@ def replies(run: Run, covered: QuerySet[Client], workspace_id: int) -> None:
             client__in=covered.values("pk"),
         )
         .annotate(contact=Subquery(first_contact.values("name")[:1]))
-        .values_list("pk", "client_id", "occurred_at", "subject", "contact")
+        .values_list("pk", "client_id", "occurred_at", "subject", "contact", "channel")
         .order_by()
     )
     url = run.urls["client"]
     now = run.now
-    for pk, client_id, received, subject, contact in rows:
+    for pk, client_id, received, subject, contact, channel in rows:
         client = run.clients[client_id]
         target = dt.timedelta(hours=client.target_hours)
         due_at = received + target
@@ -201,6 +207,8 @@ def replies(run: Run, covered: QuerySet[Client], workspace_id: int) -> None:
             overdue_days=overdue_days,
             since=received,
             interaction_id=pk,
+            # Raised through the portal: a concern or an unhappy answer; it goes on top.
+            pinned=channel == Channel.PORTAL,
         )
 
 

@@ -59,6 +59,7 @@ def unhappy(run: Run, workspace_id: int, client_id: int | None) -> None:
             since=answer.when,
             interaction_id=answer.interaction_id,
             contact_id=answer.contact_id,
+            pinned=True,
         )
 
 

@@ -41,7 +41,8 @@ def suggested_recoveries(run: Run, workspace_id: int, client_id: int | None) -> 
         workspace_id=workspace_id, now=run.now, client_ids=_ids(run, client_id)
     ):
         client = run.clients.get(suggestion.client_id)
-        if client is None:
+        # A low score already has its own item on top ("… is unhappy"), which offers the case.
+        if client is None or suggestion.signal == "low_feedback":
             continue
         day = run.local_date(suggestion.happened_at)
         reason = f"{SIGNAL_REASONS[suggestion.signal]} {when_words(day, run.today)}"

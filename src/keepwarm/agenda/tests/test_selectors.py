@@ -467,6 +467,18 @@ class PriorityTests(AgendaTestCase):
         keys = self.keys("promise", client_id=same.pk)
         self.assertEqual(keys, [f"promise:{old.pk}", f"promise:{new.pk}"])
 
+    def test_a_concern_raised_on_the_portal_goes_above_everything(self) -> None:
+        late, speaking = self.make_client("Late promise"), self.make_client("Spoke up")
+        self.promise(late, due_on=TODAY - dt.timedelta(days=20), created_at=days_ago(30))
+        email = self.log(late, at=days_ago(5), direction="inbound", needs_reply=True)
+        concern = self.log(
+            speaking, at=days_ago(0.1), channel="portal", direction="inbound", needs_reply=True
+        )
+        keys = self.keys("promise", "reply")
+        self.assertEqual(keys[0], f"reply:{concern.pk}")
+        self.assertEqual(set(keys[1:]), {f"reply:{email.pk}", keys[1], keys[2]})
+        self.assertEqual(len(keys), 3)
+
     def test_revenue_never_changes_the_order(self) -> None:
         small = self.make_client("Five percent", annual_value=Decimal("2000"))
         big = self.make_client("Eighty percent", annual_value=Decimal("80000"))

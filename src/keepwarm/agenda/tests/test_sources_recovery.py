@@ -6,6 +6,7 @@ import datetime as dt
 
 from keepwarm.agenda.kinds import Run
 from keepwarm.agenda.selectors import _clients, _load_clients
+from keepwarm.agenda.sources_feedback import unhappy as unhappy_source
 from keepwarm.agenda.sources_recovery import suggested_recoveries, tough_topics
 from keepwarm.agenda.tests.helpers import NOW, TODAY, AgendaTestCase, days_ago
 from keepwarm.agenda.types import AgendaItem
@@ -73,8 +74,15 @@ class RecoverySourceTests(AgendaTestCase):
                 f"suggest_recovery:{slow.pk}:slow_reply",
                 f"suggest_recovery:{broken.pk}:broken_promise",
                 f"suggest_recovery:{quiet.pk}:missed_reports",
-                f"suggest_recovery:{unhappy.pk}:low_feedback",
             },
+        )
+        # A low score has its own "… is unhappy" item on top, which offers the case: not twice.
+        run = self._run(None)
+        unhappy_source(run, self.workspace.pk, None)
+        suggested_recoveries(run, self.workspace.pk, None)
+        self.assertEqual(
+            sorted(run.items, key=lambda pair: pair[0])[0][1].key,
+            f"unhappy_client:{unhappy.pk}",
         )
         item = items[f"suggest_recovery:{upset.pk}:negative_message"]
         self.assertEqual(item.kind, "suggest_recovery")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from keepwarm.clients.models import Client
+from keepwarm.commitments.models import Commitment
 from keepwarm.feedback.models import FeedbackResponse
 from keepwarm.messaging.models import OutboundMessage
 from keepwarm.portal import services
@@ -63,7 +64,21 @@ def test_a_client_reads_a_report_and_says_they_are_unhappy(page: Page, live_serv
     answer = FeedbackResponse.objects.get()
     assert (answer.score, answer.unhappy) == (4, True)
 
+    # A promise ten days overdue would otherwise lead the agenda; the unhappy client goes first.
+    Commitment.objects.create(
+        workspace=owner.workspace,
+        client=client,
+        what="Send the new price list",
+        due_on=timezone.localdate() - dt.timedelta(days=10),
+    )
     sign_in(page, live_server.url, owner.user)
+    page.goto(live_server.url + reverse("today"))
+    first = page.locator("#agenda li.agenda-item").first
+    expect(first).to_contain_text("is unhappy")
+    expect(first).to_contain_text("4 of 10")
+    # Its action opens a recovery case, filled in with the low score.
+    expect(first.locator("a[href*='/recovery/new/?signal=low_feedback']")).to_have_count(1)
+
     page.goto(live_server.url + reverse("client_detail", args=[client.pk]))
     panel = page.locator("#feedback")
     expect(panel).to_contain_text("Recommend 4 of 10")
