@@ -186,7 +186,7 @@ class WorkerDatabase:
             return {"KEEPWARM_DATABASE_URL": f"postgres://{auth}@{host}/{db['NAME']}"}
         if self.vendor == "sqlite":
             return {"KEEPWARM_DATA_DIR": str(self.directory), "KEEPWARM_DATABASE_URL": ""}
-        raise NotImplementedError(self.vendor)
+        raise RuntimeError(f"Worker tests run on SQLite or PostgreSQL, not {self.vendor}.")
 
     def share(self) -> None:
         """Copy an in-memory SQLite test database to the file the subprocesses use."""
