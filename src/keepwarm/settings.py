@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "keepwarm.clients",
     "keepwarm.interactions",
     "keepwarm.commitments",
+    "keepwarm.mail",
     "keepwarm.messaging",
     "keepwarm.reports",
     "keepwarm.feedback",
