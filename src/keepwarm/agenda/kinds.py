@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +34,6 @@ DATES_AHEAD_DAYS = 7
 FOLLOW_UP_GRACE_DAYS = 3
 # Share something useful within this many days of a meeting.
 VALUE_ADD_DAYS = 3
-# reports_due gets the covered clients' ids up to this many (well inside SQLite's 32,766
-# parameters); beyond it, every client's reports are worked out and the answer filtered.
-MAX_IDS_PASSED = 20_000
 
 BAND_RANK = {band.value: rank for rank, band in enumerate(BAND_ORDER)}
 BAND_WORDS = {band.value: band.label for band in BAND_ORDER}
@@ -538,10 +535,8 @@ def trust_falls(run: Run) -> None:
         )
 
 
-def reports(run: Run, workspace_id: int, client_id: int | None) -> None:
-    ids: Iterable[int] | None = list(run.clients) if len(run.clients) <= MAX_IDS_PASSED else None
-    if client_id is not None:
-        ids = [client_id] if client_id in run.clients else []
+def reports(run: Run, covered: QuerySet[Client], workspace_id: int) -> None:
+    ids = covered.values_list("pk", flat=True)  # a subquery, however many clients
     for due in reports_due(workspace_id=workspace_id, now=run.now, client_ids=ids):
         client = run.clients.get(due.client_id)
         if client is None:

@@ -161,7 +161,7 @@ def _agenda(
     if "promise" in wanted:
         build.promises(run, covered, workspace_id)
     if "report_due" in wanted:
-        build.reports(run, workspace_id, client_id)
+        build.reports(run, covered, workspace_id)
     if "check_in" in wanted:
         build.check_ins(run)
     if "trust_falling" in wanted:
@@ -173,11 +173,11 @@ def _agenda(
     if "unhappy_client" in wanted:
         feedback_items.unhappy(run, workspace_id, client_id)
     if "ask_feedback" in wanted:
-        feedback_items.ask(run, workspace_id, client_id)
+        feedback_items.ask(run, workspace_id, covered)
     if "suggest_recovery" in wanted:
-        recovery_items.suggested_recoveries(run, workspace_id, client_id)
+        recovery_items.suggested_recoveries(run, workspace_id, covered)
     if "tough_topic" in wanted:
-        recovery_items.tough_topics(run, workspace_id, client_id)
+        recovery_items.tough_topics(run, workspace_id, covered)
     if "personal_date" in wanted:
         build.personal_dates(run, covered, workspace_id)
     run.items.sort(key=lambda pair: pair[0])

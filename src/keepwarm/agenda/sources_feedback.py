@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from keepwarm.agenda.kinds import Run
+from keepwarm.agenda.kinds import Run, url_maker
 from keepwarm.agenda.types import OVERDUE, UPCOMING
 from keepwarm.agenda.words import when_words, who
+from keepwarm.clients.models import Client
 from keepwarm.feedback.selectors import feedback_due, unhappy_clients
 
 KINDS = {
@@ -63,12 +65,12 @@ def unhappy(run: Run, workspace_id: int, client_id: int | None) -> None:
         )
 
 
-def ask(run: Run, workspace_id: int, client_id: int | None) -> None:
+def ask(run: Run, workspace_id: int, covered: QuerySet[Client]) -> None:
     """Add one item per client it is time to ask for feedback, naming the person to ask."""
-    mine = [client_id] if client_id is not None else list(run.clients)
-    for due in feedback_due(workspace_id, run.now, mine):
+    url = url_maker("feedback_request_create")
+    for due in feedback_due(workspace_id, run.now, covered.values_list("pk", flat=True)):
         client = run.clients.get(due.client_id)
-        if client is None or (client_id is not None and due.client_id != client_id):
+        if client is None:
             continue
         run.add(
             client,
@@ -78,7 +80,7 @@ def ask(run: Run, workspace_id: int, client_id: int | None) -> None:
             sentence=f"Ask {who(due.contact_name, client.name)} how it is going — {due.reason}",
             reason=due.reason,
             action="Ask for feedback",
-            url=reverse("feedback_request_create", args=[client.pk]),
+            url=url(client.pk),
             due=run.today,
             state=UPCOMING,
             contact_id=due.contact_id,

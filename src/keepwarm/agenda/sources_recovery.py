@@ -8,11 +8,12 @@ opens the new-case form filled in, and never opens a case by itself) and `tough_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from django.db.models import QuerySet
 
-from keepwarm.agenda.kinds import MAX_IDS_PASSED, Run
+from keepwarm.agenda.kinds import Run
 from keepwarm.agenda.types import DUE, OVERDUE, UPCOMING
 from keepwarm.agenda.words import plural, when_words
+from keepwarm.clients.models import Client
 from keepwarm.recovery.selectors import recovery_suggestions, tough_topics_due
 
 KINDS = {
@@ -29,16 +30,10 @@ SIGNAL_REASONS = {
 }
 
 
-def _ids(run: Run, client_id: int | None) -> Iterable[int] | None:
-    if client_id is not None:
-        return [client_id] if client_id in run.clients else []
-    return list(run.clients) if len(run.clients) <= MAX_IDS_PASSED else None
-
-
-def suggested_recoveries(run: Run, workspace_id: int, client_id: int | None) -> None:
+def suggested_recoveries(run: Run, workspace_id: int, covered: QuerySet[Client]) -> None:
     """Add one item per client and signal that suggests opening a recovery case."""
     for suggestion in recovery_suggestions(
-        workspace_id=workspace_id, now=run.now, client_ids=_ids(run, client_id)
+        workspace_id=workspace_id, now=run.now, client_ids=covered.values_list("pk", flat=True)
     ):
         client = run.clients.get(suggestion.client_id)
         # A low score already has its own item on top ("… is unhappy"), which offers the case.
@@ -61,10 +56,10 @@ def suggested_recoveries(run: Run, workspace_id: int, client_id: int | None) -> 
         )
 
 
-def tough_topics(run: Run, workspace_id: int, client_id: int | None) -> None:
+def tough_topics(run: Run, workspace_id: int, covered: QuerySet[Client]) -> None:
     """Add the tough topics due within a week, and those past their date unraised."""
     for topic in tough_topics_due(
-        workspace_id=workspace_id, today=run.today, client_ids=_ids(run, client_id)
+        workspace_id=workspace_id, today=run.today, client_ids=covered.values_list("pk", flat=True)
     ):
         client = run.clients.get(topic.client_id)
         if client is None:

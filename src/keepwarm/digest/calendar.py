@@ -203,13 +203,14 @@ def _reports(ctx: FeedContext, client_ids: list[int]) -> list[Event]:
             )
         )
     report_settings = report_settings_or_defaults(workspace_id)
-    for client, schedule in scheduled_clients(workspace_id, report_settings, client_ids):
+    for client in scheduled_clients(workspace_id, report_settings, client_ids):
+        schedule = client.schedule
         upcoming = period_containing(schedule, ctx.now)
         event = _event(
             ctx,
-            f"report-schedule-{client.pk}",
+            f"report-schedule-{client.client_id}",
             f"Status report due: {client.name}",
-            _link(reverse("client_detail", args=[client.pk]) + "#reports"),
+            _link(reverse("client_detail", args=[client.client_id]) + "#reports"),
             # In the client's zone, so the repeats keep its wall-clock time across DST.
             start=upcoming.due_at.astimezone(schedule.zone),
         )

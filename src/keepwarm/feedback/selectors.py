@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from keepwarm.feedback.models import (
     FeedbackSettings,
 )
 from keepwarm.interactions.models import Direction, Interaction
+from keepwarm.lib.ids import ids_for_in
 
 # Ask again when nobody at a client was asked for this long.
 ASK_EVERY_DAYS = 90
@@ -121,14 +122,21 @@ class UnhappyClient:
         return f"{self.score} of {10 if self.kind == FeedbackKind.NPS else 5}"
 
 
-def unhappy_clients(workspace_id: int, since: dt.datetime) -> list[UnhappyClient]:
-    """Return clients whose newest feedback since `since` was unhappy, newest first (1 query)."""
+def unhappy_clients(
+    workspace_id: int, since: dt.datetime, client_ids: Iterable[int] | None = None
+) -> list[UnhappyClient]:
+    """Return clients whose newest feedback since `since` was unhappy, newest first (1 query).
+
+    `client_ids` (a list or a queryset of ids) keeps only those clients.
+    """
     rows = (
         _latest_responses(workspace_id, timezone.now())
         .filter(unhappy=True, created_at__gte=since)
         .select_related("client", "contact")
         .order_by("-created_at", "-pk")
     )
+    if client_ids is not None:
+        rows = rows.filter(client_id__in=ids_for_in(client_ids))
     return [
         UnhappyClient(
             client_id=r.client_id,
@@ -163,38 +171,69 @@ class FeedbackDue:
 def feedback_due(
     workspace_id: int, now: dt.datetime, client_ids: Iterable[int] | None = None
 ) -> list[FeedbackDue]:
-    """Return active clients to ask for feedback now, in a fixed number of queries.
+    """Return active clients to ask for feedback now, in two queries whatever their number.
 
     Due: nobody was asked in 90 days (never asked: a client for 90 days), or a job report
     went out since the last request.
     Never during the workspace's quiet period after the last request to that client, and
     never to a person who already has an open request. `client_ids` narrows the clients
-    looked at (the agenda passes one member's clients).
+    looked at (the agenda passes one member's clients, as a list or a queryset of ids).
+    The person to ask (one who receives reports first, then by name) is chosen in SQL.
     """
     quiet = dt.timedelta(days=quiet_days(workspace_id))
     every = dt.timedelta(days=ASK_EVERY_DAYS)
     clients = Client.objects.filter(workspace_id=workspace_id, status=ClientStatus.ACTIVE)
     if client_ids is not None:
-        clients = clients.filter(pk__in=list(client_ids))
+        clients = clients.filter(pk__in=ids_for_in(client_ids))
+    busy = FeedbackRequest.objects.filter(
+        workspace_id=workspace_id,
+        contact_id__isnull=False,
+        answered_at__isnull=True,
+        expires_at__gt=now,
+    ).values("contact_id")
+    person = (
+        Contact.objects.filter(client_id=OuterRef("pk"))
+        .exclude(email="")
+        .exclude(pk__in=busy)
+        .order_by("-receives_reports", "name", "pk")
+    )
     rows = (
         clients.annotate(
-            last_asked=Max("feedback_requests__sent_at"),
+            last_asked=Subquery(
+                FeedbackRequest.objects.filter(workspace_id=workspace_id, client_id=OuterRef("pk"))
+                .order_by("-sent_at")
+                .values("sent_at")[:1]
+            ),
+            # Along the (client, is_job_report, occurred_at) index: one row per client.
             last_job_report=Subquery(
                 Interaction.objects.filter(
                     client_id=OuterRef("pk"),
-                    direction=Direction.OUTBOUND,
                     is_job_report=True,
+                    direction=Direction.OUTBOUND,
                     occurred_at__lte=now,
                 )
                 .order_by("-occurred_at")
                 .values("occurred_at")[:1]
             ),
+            contact_pk=Subquery(person.values("pk")[:1]),
+            contact_name=Subquery(person.values("name")[:1]),
         )
         .order_by("name", "pk")
-        .values_list("pk", "name", "owner_id", "created_at", "last_asked", "last_job_report")
+        .values_list(
+            "pk",
+            "name",
+            "owner_id",
+            "created_at",
+            "last_asked",
+            "last_job_report",
+            "contact_pk",
+            "contact_name",
+        )
     )
-    candidates: dict[int, tuple[str, int | None, dt.datetime | None, str]] = {}
-    for pk, name, owner_id, created_at, last_asked, last_job in rows:
+    due = []
+    for pk, name, owner_id, created_at, last_asked, last_job, contact_pk, contact in rows:
+        if contact_pk is None:  # nobody there to ask (no email, or all already asked)
+            continue
         if last_asked is not None and now - last_asked < quiet:
             continue
         if last_asked is None:
@@ -210,39 +249,14 @@ def feedback_due(
             reason = f"last asked {(now - last_asked).days} days ago"
         else:
             continue
-        candidates[pk] = (name, owner_id, last_asked, reason)
-    if not candidates:
-        return []
-    busy = FeedbackRequest.objects.filter(
-        workspace_id=workspace_id,
-        contact_id__isnull=False,
-        answered_at__isnull=True,
-        expires_at__gt=now,
-    ).values("contact_id")
-    contacts = (
-        Contact.objects.filter(workspace_id=workspace_id, client__status=ClientStatus.ACTIVE)
-        .exclude(email="")
-        .exclude(pk__in=busy)
-        .order_by("client_id", "-receives_reports", "name", "pk")
-        .values_list("client_id", "pk", "name")
-    )
-    chosen: dict[int, tuple[int, str]] = {}
-    for of_client, contact_id, contact_name in contacts:
-        if of_client in candidates:
-            chosen.setdefault(of_client, (contact_id, contact_name))
-    due = []
-    for client_id, (name, owner, asked_at, reason) in candidates.items():
-        person = chosen.get(client_id)
-        if person is None:
-            continue
         due.append(
             FeedbackDue(
-                client_id=client_id,
+                client_id=pk,
                 client_name=name,
-                owner_id=owner,
-                contact_id=person[0],
-                contact_name=person[1],
-                last_asked_at=asked_at,
+                owner_id=owner_id,
+                contact_id=contact_pk,
+                contact_name=contact,
+                last_asked_at=last_asked,
                 reason=reason,
             )
         )

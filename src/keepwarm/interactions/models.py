@@ -82,6 +82,10 @@ class Interaction(WorkspaceScoped):
             ),
             # The trust engine's staleness check: what changed since the last snapshot.
             models.Index(fields=["client", "updated_at"], name="interaction_client_upd"),
+            # Feedback due: each client's last job report, one index step per client.
+            models.Index(
+                fields=["client", "is_job_report", "-occurred_at"], name="interaction_client_job"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
-from django.utils import dateformat
 
-from keepwarm.clients.models import Client
 from keepwarm.commitments.models import Commitment, CommitmentStatus
 from keepwarm.feedback.selectors import unhappy_clients
 from keepwarm.interactions.models import Channel, Direction, Interaction
+from keepwarm.lib.ids import ids_for_in
 from keepwarm.recovery.models import Cause, Outcome, RecoveryCase, TopicKind, ToughTopic
 from keepwarm.recovery.steps import GUIDE_BY_KEY, next_step
 from keepwarm.reports.models import HANDLED_STATES, ReportKind, StatusReport
-from keepwarm.reports.periods import Period, period_due_by, period_ending_on
-from keepwarm.reports.selectors import report_settings_or_defaults, scheduled_clients
+from keepwarm.reports.periods import Period
+from keepwarm.reports.selectors import (
+    ScheduledClient,
+    SchedulePeriods,
+    report_settings_or_defaults,
+    scheduled_clients,
+)
 
 # A message this negative (VADER compound, -1 … 1) is clearly upset, not merely terse.
 NEGATIVE_SENTIMENT = -0.5
@@ -102,7 +107,7 @@ def _scoped[M: RecoveryCase | ToughTopic | Interaction | Commitment](
 ) -> QuerySet[M]:
     queryset = queryset.filter(workspace_id=workspace_id)
     if client_ids is not None:
-        queryset = queryset.filter(client_id__in=list(client_ids))
+        queryset = queryset.filter(client_id__in=ids_for_in(client_ids))
     return queryset
 
 
@@ -170,38 +175,30 @@ def _upset(channel: str) -> str:
     return words.get(channel, "was clearly upset")
 
 
-def new_case_url(client_id: int, *, signal: str, cause: str, what_happened: str) -> str:
-    """Return the new-case form for a client, filled in from a signal."""
-    query = urlencode({"signal": signal, "cause": cause, "what_happened": what_happened})
-    return f"{reverse('recovery_case_create', args=[client_id])}?{query}"
+def _short_day(day: dt.date) -> str:
+    """Return "13 Nov"."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
-def _suggest(
-    found: dict[tuple[int, str], Suggestion],
-    *,
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# (client id, signal) -> (happened_at, client name, owner id, sentence): the latest event of
+# each signal speaks for the rest; suggestions are built only for those.
+type _Found = dict[tuple[int, str], tuple[dt.datetime, str, int | None, str]]
+
+
+def _keep(
+    found: _Found,
     client_id: int,
-    client_name: str,
-    owner_id: int | None,
     signal: str,
-    sentence: str,
     happened_at: dt.datetime,
+    name: str,
+    owner_id: int | None,
+    sentence: str,
 ) -> None:
-    # One suggestion per (client, signal): the latest event speaks for the rest.
     key = (client_id, signal)
-    if key in found and found[key].happened_at >= happened_at:
-        return
-    cause = SIGNAL_CAUSES.get(signal, Cause.OTHER)
-    found[key] = Suggestion(
-        key=f"suggest_recovery:{client_id}:{signal}",
-        client_id=client_id,
-        client_name=client_name,
-        owner_id=owner_id,
-        signal=signal,
-        cause=cause,
-        sentence=sentence,
-        happened_at=happened_at,
-        url=new_case_url(client_id, signal=signal, cause=cause, what_happened=sentence + "."),
-    )
+    if key not in found or found[key][0] < happened_at:
+        found[key] = (happened_at, name, owner_id, sentence)
 
 
 def recovery_suggestions(
@@ -209,69 +206,70 @@ def recovery_suggestions(
 ) -> list[Suggestion]:
     """Return the signals that suggest opening a recovery case, one per client and signal.
 
-    Clients with an open case are left out: the case is already the answer. At most nine
-    queries, whatever the number of clients.
+    Clients with an open case are left out: the case is already the answer. `client_ids`
+    may be a list or a queryset of ids (kept as a subquery). Eight queries, whatever the
+    number of clients; rows are read as tuples and a suggestion is built only for the
+    latest event of each client and signal.
     """
-    ids = None if client_ids is None else list(client_ids)
+    ids = None if client_ids is None else ids_for_in(client_ids)
     with_case = set(
         _scoped(RecoveryCase.objects.all(), workspace_id, ids)
         .filter(outcome=Outcome.OPEN)
         .values_list("client_id", flat=True)
     )
-    found: dict[tuple[int, str], Suggestion] = {}
+    found: _Found = {}
     inbound = (
         _scoped(Interaction.objects.all(), workspace_id, ids)
         .filter(direction=Direction.INBOUND)
         .exclude(client_id__in=with_case)
-        .select_related("client")
+        .order_by()
     )
-    for message in inbound.filter(
+    negative = inbound.filter(
         sentiment__lte=NEGATIVE_SENTIMENT,
         occurred_at__gte=now - dt.timedelta(days=NEGATIVE_DAYS),
         occurred_at__lte=now,
-    ):
-        _suggest(
-            found,
-            client_id=message.client_id,
-            client_name=message.client.name,
-            owner_id=message.client.owner_id,
-            signal="negative_message",
-            sentence=f"{message.client.name} {_upset(message.channel)} "
-            f"{_ago(message.occurred_at, now)}",
-            happened_at=message.occurred_at,
-        )
+    ).values_list("client_id", "client__name", "client__owner_id", "channel", "occurred_at")
+    for client_id, name, owner_id, channel, at in negative:
+        sentence = f"{name} {_upset(channel)} {_ago(at, now)}"
+        _keep(found, client_id, "negative_message", at, name, owner_id, sentence)
 
-    recent = inbound.filter(
-        occurred_at__gte=now - dt.timedelta(days=SLOW_REPLY_DAYS), occurred_at__lte=now
+    late_or_waiting = (
+        inbound.filter(
+            occurred_at__gte=now - dt.timedelta(days=SLOW_REPLY_DAYS), occurred_at__lte=now
+        )
+        .filter(
+            Q(
+                first_response_seconds__gt=F("client__response_target_hours")
+                * SLOW_REPLY_FACTOR
+                * 3600
+            )
+            | Q(needs_reply=True, first_response_seconds__isnull=True)
+        )
+        .values_list(
+            "client_id",
+            "client__name",
+            "client__owner_id",
+            "client__response_target_hours",
+            "occurred_at",
+            "subject",
+            "first_response_seconds",
+        )
     )
-    late_or_waiting = recent.filter(
-        Q(first_response_seconds__gt=F("client__response_target_hours") * SLOW_REPLY_FACTOR * 3600)
-        | Q(needs_reply=True, first_response_seconds__isnull=True)
-    )
-    for message in late_or_waiting:
-        target = message.client.response_target_hours
-        subject = f"“{message.subject}”" if message.subject else "their message"
-        if message.first_response_seconds is not None:
-            took = _duration(message.first_response_seconds)
-            sentence = f"{message.client.name} waited {took} for a reply to {subject}"
+    for client_id, name, owner_id, target, at, subject, took in late_or_waiting:
+        key = (client_id, "slow_reply")
+        if key in found and found[key][0] >= at:
+            continue
+        about = f"“{subject}”" if subject else "their message"
+        if took is not None:
+            sentence = f"{name} waited {_duration(took)} for a reply to {about}"
         else:
-            waited = (now - message.occurred_at).total_seconds()
+            waited = (now - at).total_seconds()
             if waited <= target * SLOW_REPLY_FACTOR * 3600:
                 continue
-            sentence = (
-                f"{message.client.name} has waited {_duration(waited)} so far "
-                f"for a reply to {subject}"
-            )
+            sentence = f"{name} has waited {_duration(waited)} so far for a reply to {about}"
         hours = f"{target} hour" if target == 1 else f"{target} hours"
-        _suggest(
-            found,
-            client_id=message.client_id,
-            client_name=message.client.name,
-            owner_id=message.client.owner_id,
-            signal="slow_reply",
-            sentence=f"{sentence}, more than three times the {hours} we aim for",
-            happened_at=message.occurred_at,
-        )
+        sentence = f"{sentence}, more than three times the {hours} we aim for"
+        _keep(found, client_id, "slow_reply", at, name, owner_id, sentence)
 
     broken = (
         _scoped(Commitment.objects.all(), workspace_id, ids)
@@ -280,91 +278,110 @@ def recovery_suggestions(
             updated_at__gte=now - dt.timedelta(days=BROKEN_PROMISE_DAYS),
         )
         .exclude(client_id__in=with_case)
-        .select_related("client")
+        .order_by()
+        .values_list("client_id", "client__name", "client__owner_id", "what", "updated_at")
     )
-    for promise in broken:
-        _suggest(
-            found,
-            client_id=promise.client_id,
-            client_name=promise.client.name,
-            owner_id=promise.client.owner_id,
-            signal="broken_promise",
-            sentence=f"We broke a promise to {promise.client.name}: “{promise.what}”, "
-            f"marked broken {_ago(promise.updated_at, now)}",
-            happened_at=promise.updated_at,
-        )
+    for client_id, name, owner_id, what, at in broken:
+        sentence = f"We broke a promise to {name}: “{what}”, marked broken {_ago(at, now)}"
+        _keep(found, client_id, "broken_promise", at, name, owner_id, sentence)
     _missed_reports(found, workspace_id=workspace_id, now=now, ids=ids, with_case=with_case)
     _low_feedback(found, workspace_id=workspace_id, now=now, ids=ids, with_case=with_case)
-    return sorted(found.values(), key=lambda s: (-s.happened_at.timestamp(), s.client_name))
+
+    case_url = reverse("recovery_case_create", args=[987654321987])
+    suggestions = []
+    for (pk, signal), (at, name, owner, sentence) in found.items():
+        cause = SIGNAL_CAUSES.get(signal, Cause.OTHER)
+        query = urlencode({"signal": signal, "cause": cause, "what_happened": sentence + "."})
+        suggestions.append(
+            Suggestion(
+                key=f"suggest_recovery:{pk}:{signal}",
+                client_id=pk,
+                client_name=name,
+                owner_id=owner,
+                signal=signal,
+                cause=cause,
+                sentence=sentence,
+                happened_at=at,
+                url=f"{case_url.replace('987654321987', str(pk))}?{query}",
+            )
+        )
+    suggestions.sort(key=lambda s: (-s.happened_at.timestamp(), s.client_name))
+    return suggestions
 
 
 def _missed_reports(
-    found: dict[tuple[int, str], Suggestion],
+    found: _Found,
     *,
     workspace_id: int,
     now: dt.datetime,
-    ids: list[int] | None,
+    ids: QuerySet[Any] | list[int] | None,
     with_case: set[int],
 ) -> None:
-    """Suggest a case where the last two status reports that fell due were never sent."""
+    """Suggest a case where the last two status reports that fell due were never sent.
+
+    Each distinct schedule's two periods are worked out once (`SchedulePeriods`).
+    """
     settings = report_settings_or_defaults(workspace_id)
-    grace = dt.timedelta(hours=settings.grace_hours)
-    owed: list[tuple[Client, Period, Period]] = []
-    for client, schedule in scheduled_clients(workspace_id, settings, ids):
-        if client.pk in with_case:
+    periods = SchedulePeriods(settings)
+    by = now - dt.timedelta(hours=settings.grace_hours)
+    owed: list[tuple[ScheduledClient, Period, Period]] = []
+    for client in scheduled_clients(workspace_id, settings, ids, periods=periods):
+        if client.client_id in with_case:
             continue
-        last = period_due_by(schedule, now - grace)
-        before = period_ending_on(schedule, last.start - dt.timedelta(days=1))
+        last, before = periods.due_by(client.schedule, by, 2)
         if before.due_at >= client.created_at:
             owed.append((client, before, last))
     if not owed:
         return
     handled = set(
         StatusReport.objects.filter(
-            client_id__in=[client.pk for client, _, _ in owed],
+            workspace_id=workspace_id,
             kind=ReportKind.STATUS,
             state__in=HANDLED_STATES,
             period_start__in={p.start for _, before, last in owed for p in (before, last)},
-        ).values_list("client_id", "period_start")
+        )
+        .order_by()
+        .values_list("client_id", "period_start")
     )
     for client, before, last in owed:
-        if (client.pk, before.start) in handled or (client.pk, last.start) in handled:
+        pk = client.client_id
+        if (pk, before.start) in handled or (pk, last.start) in handled:
             continue
-        _suggest(
+        _keep(
             found,
-            client_id=client.pk,
-            client_name=client.name,
-            owner_id=client.owner_id,
-            signal="missed_reports",
-            sentence=f"{client.name} has not had their last two status reports "
-            f"(due {dateformat.format(before.end, 'j M')} and "
-            f"{dateformat.format(last.end, 'j M')})",
-            happened_at=last.due_at,
+            pk,
+            "missed_reports",
+            last.due_at,
+            client.name,
+            client.owner_id,
+            f"{client.name} has not had their last two status reports "
+            f"(due {_short_day(before.end)} and {_short_day(last.end)})",
         )
 
 
 def _low_feedback(
-    found: dict[tuple[int, str], Suggestion],
+    found: _Found,
     *,
     workspace_id: int,
     now: dt.datetime,
-    ids: list[int] | None,
+    ids: QuerySet[Any] | list[int] | None,
     with_case: set[int],
 ) -> None:
     """Suggest a case where a client's newest feedback was a low score."""
-    for unhappy in unhappy_clients(workspace_id, now - dt.timedelta(days=LOW_FEEDBACK_DAYS)):
-        if unhappy.client_id in with_case or (ids is not None and unhappy.client_id not in ids):
+    since = now - dt.timedelta(days=LOW_FEEDBACK_DAYS)
+    for unhappy in unhappy_clients(workspace_id, since, client_ids=ids):
+        if unhappy.client_id in with_case:
             continue
         said = f": “{unhappy.comment[:120]}”" if unhappy.comment.strip() else ""
-        _suggest(
+        _keep(
             found,
-            client_id=unhappy.client_id,
-            client_name=unhappy.client_name,
-            owner_id=unhappy.owner_id,
-            signal="low_feedback",
-            sentence=f"{unhappy.client_name} gave us a low score, {unhappy.score_words}, "
+            unhappy.client_id,
+            "low_feedback",
+            unhappy.when,
+            unhappy.client_name,
+            unhappy.owner_id,
+            f"{unhappy.client_name} gave us a low score, {unhappy.score_words}, "
             f"{_ago(unhappy.when, now)}{said}",
-            happened_at=unhappy.when,
         )
 
 

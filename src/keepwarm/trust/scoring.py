@@ -56,8 +56,8 @@ from keepwarm.feedback.models import FeedbackKind, FeedbackResponse
 from keepwarm.interactions.models import Channel, Direction, Interaction
 from keepwarm.recovery.models import Cause, Outcome, RecoveryCase
 from keepwarm.reports.models import ReportKind, ReportSettings, ReportState
-from keepwarm.reports.periods import Period, Schedule, period_due_by, period_ending_on
-from keepwarm.reports.selectors import recipients_exist, schedule_for
+from keepwarm.reports.periods import Period
+from keepwarm.reports.selectors import SchedulePeriods, recipients_exist
 from keepwarm.trust.models import BAND_ORDER, Band, TrustSettings
 from keepwarm.trust.types import Adjustment, ClientScore, Component, Evidence
 
@@ -409,7 +409,7 @@ def _report_periods(
     One query: the active clients with their schedule, the workspace's report defaults and
     the status reports sent by `at` (a left join, so a client that sent none still comes
     back). Who is scheduled and when each period falls due is worked out here, with
-    `reports.selectors.schedule_for` and the pure period functions, as `reports_due` does.
+    `reports.selectors.SchedulePeriods`, as `reports_due` does.
     A period counts once its grace is over, or as soon as its report went out on time; one
     that fell due before the client was added does not count.
     """
@@ -459,8 +459,10 @@ def _report_periods(
     settings = ReportSettings(workspace_id=workspace_id)
     grace_hours = settings.grace_hours
     found: dict[int, list[PeriodRow]] = {}
-    schedules: dict[tuple[Any, ...], Schedule | None] = {}
-    windows: dict[Schedule, list[Period]] = {}
+    # Each distinct schedule's periods of the window are worked out once, for every client
+    # on it. The defaults come with the rows (the same on each): set before the first use.
+    periods = SchedulePeriods(settings)
+    since = at - UPDATE_WINDOW
     for pk, group in groupby(rows, key=_client_of):
         if pk not in clients:
             continue
@@ -472,40 +474,28 @@ def _report_periods(
             settings.default_cadence, settings.default_weekday = d_cadence, d_weekday
             settings.default_time, settings.default_auto_send_no_change = d_time, d_auto
             grace_hours = grace
-        # Most clients share a handful of schedules: each is worked out once per run.
-        key = (cadence, weekday, time, zone, auto, bool(has_recipients))
-        if key not in schedules:
-            client = Client(
-                status=ClientStatus.ACTIVE,
-                report_cadence=cadence,
-                report_weekday=weekday,
-                report_time=time,
-                report_time_zone=zone,
-                report_auto_send_no_change=auto,
-            )
-            schedules[key] = schedule_for(client, settings, has_recipients=bool(has_recipients))
-        schedule = schedules[key]
+        schedule = periods.schedule(
+            status=ClientStatus.ACTIVE,
+            cadence=cadence,
+            weekday=weekday,
+            time=time,
+            time_zone=zone,
+            auto_send_no_change=auto,
+            has_recipients=bool(has_recipients),
+        )
         if schedule is None:
             continue
-        if schedule not in windows:
-            windows[schedule] = _window_periods(schedule, at)
         reports = {row[14]: (row[13], row[15]) for row in group_rows if row[13] is not None}
-        periods = _periods_due(
-            windows[schedule], at, created_at, dt.timedelta(hours=grace_hours), reports
+        due = _periods_due(
+            periods.due_after(schedule, at, since),
+            at,
+            created_at,
+            dt.timedelta(hours=grace_hours),
+            reports,
         )
-        if periods:
-            found[pk] = periods
+        if due:
+            found[pk] = due
     return found, grace_hours
-
-
-def _window_periods(schedule: Schedule, at: dt.datetime) -> list[Period]:
-    """Return a schedule's periods due in the 90 days before `at`, newest first."""
-    found = []
-    period = period_due_by(schedule, at)
-    while period.due_at > at - UPDATE_WINDOW:
-        found.append(period)
-        period = period_ending_on(schedule, period.start - dt.timedelta(days=1))
-    return found
 
 
 def _periods_due(

@@ -24,7 +24,8 @@ class RecoverySourceTests(AgendaTestCase):
 
     def _suggested(self, client_id: int | None = None) -> list[AgendaItem]:
         run = self._run(client_id)
-        suggested_recoveries(run, self.workspace.pk, client_id)
+        covered = _clients(self.alice_m, mine=False, client_id=client_id)
+        suggested_recoveries(run, self.workspace.pk, covered)
         return [item for _, item in run.items]
 
     def test_each_signal_makes_its_agenda_item(self) -> None:
@@ -79,7 +80,9 @@ class RecoverySourceTests(AgendaTestCase):
         # A low score has its own "… is unhappy" item on top, which offers the case: not twice.
         run = self._run(None)
         unhappy_source(run, self.workspace.pk, None)
-        suggested_recoveries(run, self.workspace.pk, None)
+        suggested_recoveries(
+            run, self.workspace.pk, _clients(self.alice_m, mine=False, client_id=None)
+        )
         self.assertEqual(
             sorted(run.items, key=lambda pair: pair[0])[0][1].key,
             f"unhappy_client:{unhappy.pk}",
@@ -129,7 +132,7 @@ class RecoverySourceTests(AgendaTestCase):
             raise_by=TODAY + dt.timedelta(days=6),
         )
         run = self._run()
-        tough_topics(run, self.workspace.pk, None)
+        tough_topics(run, self.workspace.pk, _clients(self.alice_m, mine=False, client_id=None))
         items = {item.key: item for _, item in run.items}
         first = items[f"tough_topic:{late.pk}"]
         self.assertEqual((first.state, first.overdue_days), ("overdue", 2))

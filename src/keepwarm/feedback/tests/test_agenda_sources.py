@@ -38,7 +38,9 @@ class FeedbackAgendaTests(BaseTestCase):
         services.feedback_answer(request=request, score=4, comment="Nobody tells us anything.")
         run = self._run()
         sources_feedback.unhappy(run, self.workspace.pk, None)
-        sources_feedback.ask(run, self.workspace.pk, None)
+        sources_feedback.ask(
+            run, self.workspace.pk, Client.objects.filter(workspace=self.workspace)
+        )
         run.items.sort(key=lambda pair: pair[0])
         items = [item for _, item in run.items]
         self.assertEqual([i.kind for i in items], ["unhappy_client", "ask_feedback"])
@@ -56,5 +58,5 @@ class FeedbackAgendaTests(BaseTestCase):
 
     def test_one_client_only(self) -> None:
         run = self._run()
-        sources_feedback.ask(run, self.workspace.pk, self.harbor.pk)
+        sources_feedback.ask(run, self.workspace.pk, Client.objects.filter(pk=self.harbor.pk))
         self.assertEqual(run.items, [])
