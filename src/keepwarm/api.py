@@ -12,6 +12,7 @@ from keepwarm.commitments.api import router as commitments_router
 from keepwarm.feedback.api import router as feedback_router
 from keepwarm.interactions.api import router as interactions_router
 from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
+from keepwarm.mailboxes.api import router as mailboxes_router
 from keepwarm.messaging.api import router as messaging_router
 from keepwarm.recovery.api import router as recovery_router
 from keepwarm.reports.api import router as reports_router
@@ -64,5 +65,6 @@ api.add_router("/outbox", messaging_router)
 api.add_router("/agenda", agenda_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/recovery", recovery_router)
+api.add_router("/mailboxes", mailboxes_router)
 # Serves /plain-language.
 api.add_router("", web_router)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "keepwarm.trust",
     "keepwarm.agenda",
     "keepwarm.digest",
+    "keepwarm.mailboxes",
     "keepwarm.portal",
     "keepwarm.demo",
 ]
@@ -265,6 +266,16 @@ if envbool("KEEPWARM_BEHIND_PROXY", False):
 LOGIN_FAILURES_PER_ACCOUNT = envint("KEEPWARM_LOGIN_FAILURES_PER_ACCOUNT", 10)
 LOGIN_FAILURES_PER_IP = envint("KEEPWARM_LOGIN_FAILURES_PER_IP", 30)
 LOGIN_THROTTLE_MINUTES = envint("KEEPWARM_LOGIN_THROTTLE_MINUTES", 15)
+
+# Mailboxes read over IMAP. Passwords are encrypted with the first of these Fernet keys
+# (comma-separated, newest first; all of them decrypt); without any, a key is made once in
+# the data folder.
+MAIL_SECRET_KEYS = envlist("KEEPWARM_SECRET_KEY_MAIL", [])
+MAIL_SYNC_MINUTES = envint("KEEPWARM_MAIL_SYNC_MINUTES", 5)
+MAIL_MAX_MESSAGE_BYTES = envint("KEEPWARM_MAIL_MAX_MESSAGE_MB", 25) * 1024 * 1024
+MAIL_IMAP_TIMEOUT = envint("KEEPWARM_MAIL_IMAP_TIMEOUT", 30)
+# Extra certificate authorities to trust for mail servers (a self-hosted server's own CA).
+MAIL_CA_FILE = envstr("KEEPWARM_MAIL_CA_FILE")
 
 INVITATION_DAYS = envint("KEEPWARM_INVITATION_DAYS", 7)
 API_PAGE_SIZE = 50

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("keepwarm.trust.urls")),
     path("", include("keepwarm.agenda.urls")),
     path("", include("keepwarm.digest.urls")),
+    path("", include("keepwarm.mailboxes.urls")),
     path("", include("keepwarm.portal.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,204 @@
+"""A throwaway Dovecot IMAP server for tests, on a free 127.0.0.1 port.
+
+`dovecot_server` (session-scoped) starts one Dovecot per test run; each test takes a fresh
+mail user from it with `new_user()`, so tests never see each other's messages. Without
+Dovecot installed the tests that need it are skipped, except under CI=true where they fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from imapclient import IMAPClient
+
+DOVECOT = "/usr/sbin/dovecot"
+DOVEADM = "/usr/bin/doveadm"
+MAIL_UID = 65534  # Dovecot refuses mail users with uid 0.
+
+CONFIG = """\
+base_dir = {dir}/run
+state_dir = {dir}/state
+instance_name = kw-dovecot-{port}
+protocols = imap
+listen = 127.0.0.1
+log_path = {dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {dir}/passwd
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {dir}/passwd
+}}
+mail_location = maildir:{dir}/mail/%u
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+  mailbox Archive {{
+    auto = create
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+{login_chroot}}}
+{non_root}"""
+
+NON_ROOT = """\
+default_login_user = {user}
+default_internal_user = {user}
+default_internal_group = {group}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class MailUser:
+    """One mailbox on the test server."""
+
+    name: str
+    password: str
+    email: str
+
+
+@dataclass
+class Dovecot:
+    """A running throwaway Dovecot: its folder, port and config."""
+
+    dir: Path
+    port: int
+    host: str = "127.0.0.1"
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def config(self) -> Path:
+        return self.dir / "dovecot.conf"
+
+    def new_user(self, *, password: str = "secret") -> MailUser:
+        """Add a mail user with an empty mailbox and return it."""
+        name = f"user{next(self._ids)}"
+        home = self.dir / "mail" / name
+        home.mkdir(parents=True)
+        uid = MAIL_UID if os.getuid() == 0 else os.getuid()
+        gid = MAIL_UID if os.getuid() == 0 else os.getgid()
+        if os.getuid() == 0:
+            os.chown(home, uid, gid)
+        with (self.dir / "passwd").open("a") as fh:
+            fh.write(f"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}\n")
+        return MailUser(name=name, password=password, email=f"{name}@mail.example")
+
+    def connect(self, user: MailUser) -> IMAPClient:
+        """Return a logged-in IMAP connection as `user`."""
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
+        client.login(user.name, user.password)
+        return client
+
+    def append(
+        self, user: MailUser, raw: bytes, *, folder: str = "INBOX", flags: tuple[bytes, ...] = ()
+    ) -> None:
+        """Deliver one raw message into `user`'s folder (IMAP APPEND)."""
+        with self.connect(user) as client:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.append(folder, raw, flags=flags)
+
+    def set_uid_validity(self, user: MailUser, folder: str, value: int) -> None:
+        """Change a folder's UIDVALIDITY, as a server does after rebuilding its index."""
+        subprocess.run(
+            [DOVEADM, "-c", str(self.config), "mailbox", "update", "-u", user.name,
+             "--uid-validity", str(value), folder],
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Dovecot exited: {log.read_text() if log.exists() else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError("Dovecot did not start listening within 15 s.")
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """Start a throwaway Dovecot for the test session, or skip (fail under CI) without one."""
+    if not (os.path.exists(DOVECOT) and os.path.exists(DOVEADM)):
+        reason = "Dovecot is not installed: apt-get install dovecot-imapd (./dev test does it)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} The IMAP tests must run under CI.")
+        pytest.skip(reason)
+    # Unix socket paths must stay short: pytest's tmp_path can be too long for Dovecot.
+    base = Path(tempfile.mkdtemp(prefix="kwd", dir="/tmp"))
+    os.chmod(base, 0o755)
+    (base / "mail").mkdir()
+    os.chmod(base / "mail", 0o755)
+    (base / "passwd").touch()
+    port = _free_port()
+    root = os.getuid() == 0
+    import grp
+    import pwd
+
+    non_root = (
+        ""
+        if root
+        else NON_ROOT.format(
+            user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name
+        )
+    )
+    config = CONFIG.format(
+        dir=base, port=port, non_root=non_root, login_chroot="" if root else "  chroot =\n"
+    )
+    server = Dovecot(dir=base, port=port)
+    server.config.write_text(config)
+    process = subprocess.Popen(  # noqa: S603 (a fixed binary and our own config)
+        [DOVECOT, "-F", "-c", str(server.config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for_port(port, process, base / "dovecot.log")
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(base, ignore_errors=True)
