@@ -1,4 +1,4 @@
-"""Mailbox passwords encrypted at rest with Fernet, under keys from the environment or the data folder.
+"""Mailbox passwords encrypted at rest with Fernet, under a key from the environment or data folder.
 
 `KEEPWARM_SECRET_KEY_MAIL` holds one or more Fernet keys, comma-separated, newest first:
 the first encrypts, every one decrypts, so a key can be rotated without losing passwords.

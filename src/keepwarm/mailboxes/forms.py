@@ -83,9 +83,9 @@ class MailboxForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.editing = editing
         if editing:
-            self.fields["password"].help_text = (
-                "Leave empty to keep the saved password. Type a new one to replace it."
-            )
+            self.fields[
+                "password"
+            ].help_text = "Leave empty to keep the saved password. Type a new one to replace it."
         else:
             self.fields["password"].required = True
 

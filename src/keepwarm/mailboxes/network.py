@@ -7,6 +7,7 @@ the connection (DNS rebinding) cannot point Keepwarm at another machine.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ipaddress
 import socket
@@ -123,7 +124,7 @@ class PinnedIMAPClient(IMAPClient):
             timeout=timeout,
         )
 
-    def _create_IMAP4(self) -> Any:  # noqa: N802 (imapclient's name)
+    def _create_IMAP4(self) -> Any:
         return PinnedIMAP4(
             self.host,
             self.port,
@@ -147,9 +148,8 @@ def connect(target: Target, *, security: str, username: str, password: str) -> P
             client.starttls(tls_context())
         client.login(username, password)
     except BaseException:
-        try:
+        # The first error is the one to report.
+        with contextlib.suppress(Exception):
             client.shutdown()
-        except Exception:  # noqa: S110 (the first error is the one to report)
-            pass
         raise
     return client

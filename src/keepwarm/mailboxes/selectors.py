@@ -17,9 +17,9 @@ def mailboxes_for(workspace: Workspace) -> QuerySet[MailboxAccount]:
 
 
 def with_latest_runs(accounts: list[MailboxAccount]) -> list[MailboxAccount]:
-    """Attach each account's latest SyncRun as `latest_run` (None before its first), in one query."""
-    ids = [a.latest_run_id for a in accounts if getattr(a, "latest_run_id", None)]
-    runs = SyncRun.objects.in_bulk(ids)
-    for account in accounts:
-        account.latest_run = runs.get(getattr(account, "latest_run_id", None) or 0)  # type: ignore[attr-defined]
+    """Attach each account's latest SyncRun as `latest_run` (None before any), in one query."""
+    ids = [getattr(a, "latest_run_id", None) for a in accounts]
+    runs = SyncRun.objects.in_bulk([i for i in ids if i])
+    for account, run_id in zip(accounts, ids, strict=True):
+        account.latest_run = runs.get(run_id or 0)  # type: ignore[attr-defined]
     return accounts

@@ -58,7 +58,9 @@ def _validate(data: dict[str, Any], errors: dict[str, str]) -> None:
     if not host:
         errors["host"] = "Give the mail server's host name, such as imap.example.com."
     elif not HOST_RE.match(host):
-        errors["host"] = "Give only the host name, such as imap.example.com: no imaps://, port or path."
+        errors["host"] = (
+            "Give only the host name, such as imap.example.com: no imaps://, port or path."
+        )
     if not 1 <= data["port"] <= 65535:
         errors["port"] = "Give a port from 1 to 65535 (usually 993 for TLS, 143 for STARTTLS)."
     if data["security"] not in Security.values:

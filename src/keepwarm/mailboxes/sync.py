@@ -113,12 +113,11 @@ def list_folders(client: PinnedIMAPClient) -> list[FolderInfo]:
             continue
         special = next((f.decode() for f in flags if f in SPECIAL_USES), "")
         name = str(name)
+        role: str = ""
         if name.upper() == "INBOX":
             role = FolderRole.INBOUND
         elif special == "\\Sent":
             role = FolderRole.SENT
-        else:
-            role = ""
         folders.append(FolderInfo(name=name, special_use=special, suggested_role=role))
     folders.sort(key=lambda f: (f.name.upper() != "INBOX", f.suggested_role != "sent", f.name))
     return folders
@@ -165,7 +164,9 @@ def _sync_folder(
     uid_validity = int(selected[b"UIDVALIDITY"])
     state = FolderState.objects.filter(account=account, folder=folder).first()
     if state is None:
-        state = FolderState.objects.create(account=account, folder=folder, uid_validity=uid_validity)
+        state = FolderState.objects.create(
+            account=account, folder=folder, uid_validity=uid_validity
+        )
     elif state.uid_validity != uid_validity:
         logger.info(
             "mailbox %s: %s changed UIDVALIDITY %s -> %s; reading it again",
@@ -176,7 +177,9 @@ def _sync_folder(
         state.updated_at = timezone.now()
         state.save(update_fields=["uid_validity", "last_uid", "updated_at"])
     # "n:*" always matches the highest UID, even one below n: keep only the new ones.
-    uids = sorted(u for u in client.search(["UID", f"{state.last_uid + 1}:*"]) if u > state.last_uid)
+    uids = sorted(
+        u for u in client.search(["UID", f"{state.last_uid + 1}:*"]) if u > state.last_uid
+    )
     total = len(uids)
     if progress:
         progress(folder, 0, total)

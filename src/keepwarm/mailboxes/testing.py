@@ -25,6 +25,9 @@ from imapclient import IMAPClient
 DOVECOT = "/usr/sbin/dovecot"
 DOVEADM = "/usr/bin/doveadm"
 MAIL_UID = 65534  # Dovecot refuses mail users with uid 0.
+# Users are written once before the server starts: Dovecot notices a changed passwd file
+# by its modification time, in whole seconds, so users added while it runs may be missed.
+USERS = 300
 
 CONFIG = """\
 base_dir = {dir}/run
@@ -36,6 +39,7 @@ log_path = {dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {dir}/passwd
@@ -105,18 +109,12 @@ class Dovecot:
     def config(self) -> Path:
         return self.dir / "dovecot.conf"
 
-    def new_user(self, *, password: str = "secret") -> MailUser:
-        """Add a mail user with an empty mailbox and return it."""
-        name = f"user{next(self._ids)}"
-        home = self.dir / "mail" / name
-        home.mkdir(parents=True)
-        uid = MAIL_UID if os.getuid() == 0 else os.getuid()
-        gid = MAIL_UID if os.getuid() == 0 else os.getgid()
-        if os.getuid() == 0:
-            os.chown(home, uid, gid)
-        with (self.dir / "passwd").open("a") as fh:
-            fh.write(f"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}\n")
-        return MailUser(name=name, password=password, email=f"{name}@mail.example")
+    def new_user(self) -> MailUser:
+        """Return a mail user nobody has used yet, with an empty mailbox."""
+        n = next(self._ids)
+        if n > USERS:
+            raise RuntimeError(f"The test Dovecot has only {USERS} users; raise USERS.")
+        return MailUser(name=f"user{n}", password=f"secret{n}", email=f"user{n}@mail.example")
 
     def connect(self, user: MailUser) -> IMAPClient:
         """Return a logged-in IMAP connection as `user`."""
@@ -135,7 +133,7 @@ class Dovecot:
 
     def set_uid_validity(self, user: MailUser, folder: str, value: int) -> None:
         """Change a folder's UIDVALIDITY, as a server does after rebuilding its index."""
-        subprocess.run(
+        subprocess.run(  # noqa: S603 (a fixed binary and our own config)
             [DOVEADM, "-c", str(self.config), "mailbox", "update", "-u", user.name,
              "--uid-validity", str(value), folder],
             check=True, capture_output=True, timeout=30,
@@ -165,10 +163,19 @@ def dovecot_server() -> Iterator[Dovecot]:
         pytest.skip(reason)
     # Unix socket paths must stay short: pytest's tmp_path can be too long for Dovecot.
     base = Path(tempfile.mkdtemp(prefix="kwd", dir="/tmp"))
-    os.chmod(base, 0o755)
+    os.chmod(base, 0o755)  # noqa: S103 (the mail user must reach its home)
     (base / "mail").mkdir()
-    os.chmod(base / "mail", 0o755)
-    (base / "passwd").touch()
+    os.chmod(base / "mail", 0o755)  # noqa: S103
+    uid = MAIL_UID if os.getuid() == 0 else os.getuid()
+    gid = MAIL_UID if os.getuid() == 0 else os.getgid()
+    lines = []
+    for n in range(1, USERS + 1):
+        home = base / "mail" / f"user{n}"
+        home.mkdir()
+        if os.getuid() == 0:
+            os.chown(home, uid, gid)
+        lines.append(f"user{n}:{{PLAIN}}secret{n}:{uid}:{gid}::{home}\n")
+    (base / "passwd").write_text("".join(lines))
     port = _free_port()
     root = os.getuid() == 0
     import grp

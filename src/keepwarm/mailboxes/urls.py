@@ -20,9 +20,7 @@ urlpatterns: list[URLPattern] = [
         views.mailbox_delete_view,
         name="mailbox_delete",
     ),
-    path(
-        "settings/mailboxes/<int:mailbox_id>/test/", views.mailbox_check, name="mailbox_check"
-    ),
+    path("settings/mailboxes/<int:mailbox_id>/test/", views.mailbox_check, name="mailbox_check"),
     path(
         "settings/mailboxes/<int:mailbox_id>/folders/",
         views.mailbox_folders,
