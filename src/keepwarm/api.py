@@ -16,6 +16,7 @@ from keepwarm.mailboxes.api import router as mailboxes_router
 from keepwarm.messaging.api import router as messaging_router
 from keepwarm.recovery.api import router as recovery_router
 from keepwarm.reports.api import router as reports_router
+from keepwarm.search.api import router as search_router
 from keepwarm.trust.api import router as trust_router
 from keepwarm.web.api import router as web_router
 
@@ -66,5 +67,6 @@ api.add_router("/agenda", agenda_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/recovery", recovery_router)
 api.add_router("/mailboxes", mailboxes_router)
+api.add_router("/search", search_router)
 # Serves /plain-language.
 api.add_router("", web_router)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "keepwarm.digest",
     "keepwarm.mailboxes",
     "keepwarm.portal",
+    "keepwarm.search",
     "keepwarm.demo",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("keepwarm.digest.urls")),
     path("", include("keepwarm.mailboxes.urls")),
     path("", include("keepwarm.portal.urls")),
+    path("", include("keepwarm.search.urls")),
     path("api/", api.urls),
 ]
