@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "keepwarm.mailboxes",
     "keepwarm.portal",
     "keepwarm.search",
+    "keepwarm.transfer",
     "keepwarm.demo",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("keepwarm.mailboxes.urls")),
     path("", include("keepwarm.portal.urls")),
     path("", include("keepwarm.search.urls")),
+    path("", include("keepwarm.transfer.urls")),
     path("api/", api.urls),
 ]

@@ -56,12 +56,15 @@ def _reading_ease_of(direction: str, channel: str, body: str) -> float | None:
     return check_text(body).reading_ease
 
 
-def _check_reply_flag(data: dict[str, Any], direction: str) -> None:
+def _check_reply_flag(data: dict[str, Any], direction: str, channel: str) -> None:
     if data.get("needs_reply") and direction != Direction.INBOUND:
         raise ValidationError({"needs_reply": "Only a message from the client can need a reply."})
     occurred_at = data.get("occurred_at")
-    if isinstance(occurred_at, dt.datetime) and occurred_at > timezone.now() + dt.timedelta(
-        minutes=5
+    # A meeting may be planned ahead (imported calendars, Today's "meeting tomorrow").
+    if (
+        channel != Channel.MEETING
+        and isinstance(occurred_at, dt.datetime)
+        and occurred_at > timezone.now() + dt.timedelta(minutes=5)
     ):
         raise ValidationError({"occurred_at": "An interaction cannot be in the future."})
 
@@ -78,7 +81,7 @@ def interaction_log(
     check_fields(data, INTERACTION_FIELDS)
     check_same_workspace(membership.workspace, client=client)
     people = _check_contacts(client, contacts)
-    _check_reply_flag(data, data.get("direction", ""))
+    _check_reply_flag(data, data.get("direction", ""), data.get("channel", ""))
     interaction = record_create(
         membership=membership,
         model=Interaction,
@@ -110,7 +113,11 @@ def interaction_update(
 ) -> Interaction:
     """Change what was logged about an interaction."""
     check_fields(data, INTERACTION_FIELDS)
-    _check_reply_flag(data, data.get("direction", interaction.direction))
+    _check_reply_flag(
+        data,
+        data.get("direction", interaction.direction),
+        data.get("channel", interaction.channel),
+    )
     if data.get("direction", interaction.direction) != Direction.INBOUND:
         data.setdefault("needs_reply", False)
     record_update(membership=membership, obj=interaction, action="interaction.update", data=data)
