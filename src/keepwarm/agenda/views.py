@@ -31,7 +31,6 @@ from keepwarm.commitments import services as promises
 from keepwarm.commitments.access import get_commitment_for_member
 from keepwarm.commitments.forms import MARKS, RenegotiateForm
 from keepwarm.interactions.views import toast_response
-from keepwarm.trust.services import snapshots_refresh_stale
 
 ITEMS_PER_PAGE = 50
 # The filters every action carries back, so the list it answers with is the one on screen.
@@ -116,9 +115,11 @@ def _render_list(request: MemberRequest, data: QueryDict) -> HttpResponse:
 @require_GET
 @member_required
 def today(request: MemberRequest) -> HttpResponse:
-    """Show what needs the member today, most urgent first, with why."""
-    # Bands come from today's snapshots: bring them up to date first, as the clients list does.
-    snapshots_refresh_stale(workspace=request.membership.workspace)
+    """Show what needs the member today, most urgent first, with why.
+
+    Read-only: bands come from the trust snapshots the worker stores every hour
+    (`trust.jobs.store_snapshots`), never recomputed here.
+    """
     if request.htmx:
         return _render_list(request, request.GET)
     return render(request, "agenda/today.html", _agenda_context(request, request.GET))

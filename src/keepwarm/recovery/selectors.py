@@ -335,7 +335,10 @@ def _missed_reports(
         return
     handled = set(
         StatusReport.objects.filter(
-            workspace_id=workspace_id,
+            # The caller's queryset of ids stays a subquery; else the owing clients' ids.
+            client_id__in=ids
+            if isinstance(ids, QuerySet)
+            else [client.client_id for client, _, _ in owed],
             kind=ReportKind.STATUS,
             state__in=HANDLED_STATES,
             period_start__in={p.start for _, before, last in owed for p in (before, last)},

@@ -303,7 +303,9 @@ def reports_due(
     existing = {
         (client_id, start): (pk, state, outbound_state)
         for pk, client_id, start, state, outbound_state in StatusReport.objects.filter(
-            client_id__in=[client.client_id for client, _ in candidates],
+            client_id__in=_candidate_ids(
+                client_ids, [client.client_id for client, _ in candidates]
+            ),
             kind=ReportKind.STATUS,
             period_start__in={period.start for _, period in candidates},
         )
@@ -334,6 +336,12 @@ def reports_due(
         )
     due.sort(key=lambda item: (item.due_at, item.client_name.lower(), item.client_id))
     return due
+
+
+def _candidate_ids(asked: Iterable[int] | None, candidates: list[int]) -> QuerySet[Any] | list[int]:
+    """Return the clients whose reports to read: the caller's queryset of ids as a subquery
+    (cheaper to send than thousands of ids), or else the candidates' ids."""
+    return asked if isinstance(asked, QuerySet) else candidates
 
 
 def _url_template(name: str, anchor: str = "") -> Callable[[int], str]:

@@ -15,6 +15,7 @@ def store_snapshots(*, now: dt.datetime) -> int:
 
     Hourly, so each day's snapshot ends up close to the end of that day wherever the
     workspace is; a snapshot is one row per client and day, so running twice adds nothing.
+    Today reads its bands from these snapshots and never recomputes them on a visit.
     """
     stored = 0
     for workspace in Workspace.objects.order_by("pk"):
