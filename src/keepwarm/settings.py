@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "keepwarm.portal",
     "keepwarm.search",
     "keepwarm.transfer",
+    "keepwarm.brief",
     "keepwarm.demo",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("keepwarm.portal.urls")),
     path("", include("keepwarm.search.urls")),
     path("", include("keepwarm.transfer.urls")),
+    path("", include("keepwarm.brief.urls")),
     path("api/", api.urls),
 ]

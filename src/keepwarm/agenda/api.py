@@ -40,6 +40,8 @@ KindName = Literal[
     "meeting_prep",
     "value_add",
     "ask_feedback",
+    "thank_referrer",
+    "ask_referral",
     "follow_up",
     "personal_date",
 ]

@@ -324,7 +324,7 @@ def meetings(run: Run, covered: QuerySet[Client], workspace_id: int, kinds: set[
                         ),
                         reason="meeting tomorrow",
                         action="Prepare",
-                        url=url(client_id),
+                        url=run.urls["meeting_brief"](pk),
                         due=run.today,
                         state=DUE,
                         since=at,

@@ -16,6 +16,7 @@ from keepwarm.accounts.selectors import member_zone
 from keepwarm.agenda import kinds as build
 from keepwarm.agenda import sources_feedback as feedback_items
 from keepwarm.agenda import sources_recovery as recovery_items
+from keepwarm.agenda import sources_referrals as referral_items
 from keepwarm.agenda.kinds import ActionRow, ClientRow, Run, url_maker
 from keepwarm.agenda.models import AgendaAction, AgendaActionKind
 from keepwarm.agenda.types import KINDS, AgendaItem
@@ -152,6 +153,7 @@ def _agenda(
         urls={
             "client": url_maker("client_detail"),
             "contact": url_maker("contact_detail"),
+            "meeting_brief": url_maker("meeting_brief"),
         },
     )
     workspace_id = membership.workspace_id
@@ -178,6 +180,10 @@ def _agenda(
         recovery_items.suggested_recoveries(run, workspace_id, covered)
     if "tough_topic" in wanted:
         recovery_items.tough_topics(run, workspace_id, covered)
+    if "thank_referrer" in wanted:
+        referral_items.thank_referrers(run, workspace_id, covered)
+    if "ask_referral" in wanted:
+        referral_items.ask_referrals(run, workspace_id, covered)
     if "personal_date" in wanted:
         build.personal_dates(run, covered, workspace_id)
     run.items.sort(key=lambda pair: pair[0])
@@ -200,6 +206,8 @@ _KEY_SUBJECTS: dict[str, tuple[type[Model], str]] = {
     "ask_feedback": (Client, "pk"),
     "suggest_recovery": (Client, "pk"),
     "tough_topic": (ToughTopic, "client_id"),
+    "thank_referrer": (Client, "referred_by_id"),
+    "ask_referral": (Client, "pk"),
 }
 
 

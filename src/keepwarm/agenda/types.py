@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 # Every kind of item, in the order the kind filter lists them, with its plural label. The
-# feedback and recovery kinds are built in sources_feedback.py and sources_recovery.py.
+# feedback, recovery and referral kinds are built in sources_feedback.py, sources_recovery.py
+# and sources_referrals.py.
 KINDS: dict[str, str] = {
     "reply": "Replies",
     "promise": "Promises",
@@ -19,6 +20,8 @@ KINDS: dict[str, str] = {
     "meeting_prep": "Meetings to prepare",
     "value_add": "Add value after a meeting",
     "ask_feedback": "Ask for feedback",
+    "thank_referrer": "Thank a referrer",
+    "ask_referral": "Ask for a referral",
     "follow_up": "Personal follow-ups",
     "personal_date": "Birthdays and dates",
 }

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from keepwarm.accounts.access import require_write
 from keepwarm.accounts.models import Membership
-from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, PersonalFact
+from keepwarm.clients.models import (
+    Client,
+    Contact,
+    Goal,
+    ImportantDate,
+    PersonalFact,
+    Resource,
+)
 from keepwarm.lib.access import get_in_workspace_or_404
 
 
@@ -13,7 +20,9 @@ def get_client_for_member(
 ) -> Client:
     """Return a client of the member's workspace, or 404; 403 for a read-only member's write."""
     client = get_in_workspace_or_404(
-        Client.objects.select_related("owner", "referred_by"), membership.workspace_id, client_id
+        Client.objects.select_related("owner", "referred_by", "referred_by_contact"),
+        membership.workspace_id,
+        client_id,
     )
     if write:
         require_write(membership)
@@ -64,3 +73,17 @@ def get_goal_for_member(membership: Membership, goal_id: object, *, write: bool 
     if write:
         require_write(membership)
     return goal
+
+
+def get_resource_for_member(
+    membership: Membership, resource_id: object, *, write: bool = False
+) -> Resource:
+    """Return a resource of the member's workspace's library, or 404."""
+    resource = get_in_workspace_or_404(
+        Resource.objects.select_related("added_by").prefetch_related("tags"),
+        membership.workspace_id,
+        resource_id,
+    )
+    if write:
+        require_write(membership)
+    return resource

@@ -16,6 +16,7 @@ from keepwarm.clients.models import (
     Client,
     ClientKind,
     ClientStatus,
+    Contact,
     DateKind,
     FactCategory,
     GoalPriority,
@@ -106,6 +107,13 @@ class ClientFilterForm(forms.Form):
         return cleaned.get(name) or None
 
 
+class ContactChoiceField(forms.ModelChoiceField):
+    """A choice of the workspace's people, shown with their client: "Lena Ortiz (Harbor Dental)"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.client.name})"
+
+
 class ClientForm(forms.Form):
     """Everything we record about a client, grouped as the form shows it."""
 
@@ -132,6 +140,13 @@ class ClientForm(forms.Form):
         required=False,
         empty_label="Nobody",
         help_text="The client who sent them our way, if any.",
+    )
+    referred_by_contact = ContactChoiceField(
+        label="Person who referred them",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="Nobody in particular",
+        help_text="Someone at the referring client, if you know who it was.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -194,7 +209,17 @@ class ClientForm(forms.Form):
     FIELDSETS = (
         (
             "Basics",
-            ("name", "kind", "status", "industry", "website", "owner", "referred_by", "notes"),
+            (
+                "name",
+                "kind",
+                "status",
+                "industry",
+                "website",
+                "owner",
+                "referred_by",
+                "referred_by_contact",
+                "notes",
+            ),
         ),
         (
             "Relationship targets",
@@ -235,6 +260,12 @@ class ClientForm(forms.Form):
         if client is not None:
             others = others.exclude(pk=client.pk)
         self.fields["referred_by"].queryset = others.only("pk", "name")  # type: ignore[attr-defined]
+        people = Contact.objects.filter(workspace_id=membership.workspace_id)
+        if client is not None:
+            people = people.exclude(client=client)
+        self.fields["referred_by_contact"].queryset = people.select_related("client").order_by(  # type: ignore[attr-defined]
+            "client__name", "name", "pk"
+        )
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Return the form's fields in their groups."""
@@ -387,3 +418,50 @@ class GoalForm(forms.Form):
         if not text:
             raise ValidationError("Write the goal.")
         return text
+
+
+class ResourceForm(forms.Form):
+    """A link or a note for the resource library, with the industries and topics it suits."""
+
+    title = forms.CharField(max_length=200, help_text="What it is, in a few words.")
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Such as https://example.com/guide. Leave empty for a note of your own.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="A tip in your own words, or why the link is worth reading.",
+    )
+    industries = forms.CharField(
+        max_length=800,
+        required=False,
+        help_text="Separate with commas, such as: dental, bakery. It is suggested to clients "
+        "whose industry names one of them.",
+    )
+    topics = forms.CharField(
+        max_length=800,
+        required=False,
+        help_text="Separate with commas, such as: online reviews, bookings. It is suggested to "
+        "clients with a goal that mentions one of them.",
+    )
+
+    def __init__(self, *args: Any, resource: Any = None, **kwargs: Any) -> None:
+        if resource is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": resource.title,
+                "url": resource.url,
+                "note": resource.note,
+                "industries": ", ".join(resource.tag_names("industry")),
+                "topics": ", ".join(resource.tag_names("topic")),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Enter a title.")
+        return title

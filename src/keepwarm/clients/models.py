@@ -88,6 +88,16 @@ class Client(WorkspaceScoped):
     referred_by = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
+    # The person at the referring client who sent them to us, when we know who it was.
+    referred_by_contact = models.ForeignKey(
+        "Contact", models.SET_NULL, null=True, blank=True, related_name="referrals_made"
+    )
+    referral_thanked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When we thanked whoever referred this client."
+    )
+    referral_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When we last asked this client for a referral."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,3 +228,71 @@ class Goal(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.text
+
+
+class TagKind(models.TextChoices):
+    INDUSTRY = "industry", "Industry"
+    TOPIC = "topic", "Topic"
+
+
+class Resource(WorkspaceScoped):
+    """A link or a note worth sharing with clients: an article, a checklist, a tip."""
+
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "title"], name="resource_ws_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def tag_names(self, kind: str) -> list[str]:
+        """Return this resource's tags of one kind (from a prefetch of `tags`), sorted."""
+        return sorted(t.name for t in self.tags.all() if t.kind == kind)
+
+
+class ResourceTag(WorkspaceScoped):
+    """One tag of a resource: an industry it suits ("dental") or a topic ("reviews")."""
+
+    resource = models.ForeignKey(Resource, models.CASCADE, related_name="tags")
+    kind = models.CharField(max_length=10, choices=TagKind.choices)
+    # Lower case, single spaces: "dental", "online reviews".
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "kind", "name"], name="resource_tag_unique")
+        ]
+        indexes = [models.Index(fields=["workspace", "kind", "name"], name="resource_tag_ws")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceShare(WorkspaceScoped):
+    """That a resource was shared with a client: so it is never suggested to them again."""
+
+    resource = models.ForeignKey(Resource, models.CASCADE, related_name="shares")
+    client = models.ForeignKey(Client, models.CASCADE, related_name="resource_shares")
+    contact = models.ForeignKey(
+        Contact, models.SET_NULL, null=True, blank=True, related_name="resource_shares"
+    )
+    message = models.TextField(blank=True)
+    emailed = models.BooleanField(default=False)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "resource"], name="resource_share_client")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} to {self.client}"

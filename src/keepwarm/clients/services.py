@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,13 +19,23 @@ from keepwarm.accounts.records import (
     record_delete,
     record_update,
 )
-from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, PersonalFact
+from keepwarm.accounts.services import audit_record
+from keepwarm.clients.models import (
+    Client,
+    Contact,
+    Goal,
+    ImportantDate,
+    PersonalFact,
+    Resource,
+    ResourceTag,
+    TagKind,
+)
 
 CLIENT_FIELDS = (
     "name", "kind", "status", "industry", "website", "notes", "owner",
     "response_target_hours", "check_in_every_days", "report_cadence", "report_weekday",
     "report_time", "report_time_zone", "report_auto_send_no_change", "plain_language_target",
-    "annual_value", "referred_by",
+    "annual_value", "referred_by", "referred_by_contact",
 )  # fmt: skip
 CONTACT_FIELDS = (
     "name", "role", "email", "other_emails", "phone", "other_phones", "preferred_channel", "notes",
@@ -36,9 +49,21 @@ GOAL_FIELDS = ("text", "priority", "status")
 def _check_client_links(
     membership: Membership, data: dict[str, Any], client: Client | None
 ) -> None:
+    person = data.get("referred_by_contact")
     check_same_workspace(
-        membership.workspace, owner=data.get("owner"), referred_by=data.get("referred_by")
+        membership.workspace,
+        owner=data.get("owner"),
+        referred_by=data.get("referred_by"),
+        referred_by_contact=person,
     )
+    if person is not None:
+        # The person's client is the referrer; naming only the person is enough.
+        if data.get("referred_by") is None:
+            data["referred_by"] = person.client
+        elif data["referred_by"].pk != person.client_id:
+            raise ValidationError(
+                {"referred_by_contact": f"Choose someone who works at {data['referred_by']}."}
+            )
     if client is not None and data.get("referred_by") == client:
         raise ValidationError({"referred_by": "A client cannot refer themselves."})
     zone = data.get("report_time_zone")
@@ -177,3 +202,137 @@ def goal_update(*, membership: Membership, goal: Goal, **data: Any) -> Goal:
 def goal_delete(*, membership: Membership, goal: Goal) -> None:
     """Delete a goal."""
     record_delete(membership=membership, obj=goal, action="goal.delete")
+
+
+# Referrals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_mark_thanked(*, membership: Membership, client: Client, at: dt.datetime) -> Client:
+    """Record that whoever referred `client` has been thanked for it."""
+    if client.referred_by_id is None:
+        raise ValidationError("Nobody is recorded as having referred this client.")
+    return record_update(
+        membership=membership,
+        obj=client,
+        action="client.referral_thanked",
+        data={"referral_thanked_at": at},
+    )
+
+
+@transaction.atomic
+def referral_mark_asked(*, membership: Membership, client: Client, at: dt.datetime) -> Client:
+    """Record that we asked `client` whether they know someone we could help."""
+    return record_update(
+        membership=membership,
+        obj=client,
+        action="client.referral_asked",
+        data={"referral_asked_at": at},
+    )
+
+
+# Resources ---------------------------------------------------------------------------------
+
+RESOURCE_FIELDS = ("title", "url", "note")
+MAX_TAGS = 12
+
+
+def tag_list(text: str | Iterable[str]) -> list[str]:
+    """Return tags from "Dental,  online reviews" (or a list): lower case, unique, in order."""
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    names: list[str] = []
+    for part in parts:
+        name = re.sub(r"\s+", " ", part).strip().lower()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _check_resource(data: dict[str, Any], industries: list[str], topics: list[str]) -> None:
+    errors: dict[str, str] = {}
+    if not (data.get("url") or "").strip() and not (data.get("note") or "").strip():
+        errors["url"] = "Give a link, or write the note to share, or both."
+    for field, names in (("industries", industries), ("topics", topics)):
+        if len(names) > MAX_TAGS:
+            errors[field] = f"Use at most {MAX_TAGS} tags here."
+        elif any(len(name) > 60 for name in names):
+            errors[field] = "Keep each tag under 60 characters."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_tags(
+    membership: Membership, resource: Resource, industries: list[str], topics: list[str]
+) -> dict[str, list[list[str]]]:
+    before = {kind: resource.tag_names(kind) for kind in TagKind.values}
+    ResourceTag.objects.filter(resource=resource).delete()
+    ResourceTag.objects.bulk_create(
+        ResourceTag(workspace=membership.workspace, resource=resource, kind=kind, name=name)
+        for kind, names in ((TagKind.INDUSTRY, industries), (TagKind.TOPIC, topics))
+        for name in names
+    )
+    after = {TagKind.INDUSTRY.value: sorted(industries), TagKind.TOPIC.value: sorted(topics)}
+    return {kind: [before[kind], after[kind]] for kind in after if before[kind] != after[kind]}
+
+
+@transaction.atomic
+def resource_create(
+    *,
+    membership: Membership,
+    industries: str | Iterable[str] = (),
+    topics: str | Iterable[str] = (),
+    **data: Any,
+) -> Resource:
+    """Add a link or note to the library, tagged by the industries and topics it suits."""
+    check_fields(data, RESOURCE_FIELDS)
+    industry_tags, topic_tags = tag_list(industries), tag_list(topics)
+    _check_resource(data, industry_tags, topic_tags)
+    resource = record_create(
+        membership=membership,
+        model=Resource,
+        action="resource.create",
+        data={"added_by": membership.user, **data},
+    )
+    changes = _set_tags(membership, resource, industry_tags, topic_tags)
+    if changes:
+        audit_record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            action="resource.tags",
+            obj=resource,
+            changes=changes,
+        )
+    return resource
+
+
+@transaction.atomic
+def resource_update(
+    *,
+    membership: Membership,
+    resource: Resource,
+    industries: str | Iterable[str] = (),
+    topics: str | Iterable[str] = (),
+    **data: Any,
+) -> Resource:
+    """Change a resource's title, link, note or tags."""
+    check_fields(data, RESOURCE_FIELDS)
+    industry_tags, topic_tags = tag_list(industries), tag_list(topics)
+    merged = {"url": resource.url, "note": resource.note, **data}
+    _check_resource(merged, industry_tags, topic_tags)
+    record_update(membership=membership, obj=resource, action="resource.update", data=data)
+    changes = _set_tags(membership, resource, industry_tags, topic_tags)
+    if changes:
+        audit_record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            action="resource.tags",
+            obj=resource,
+            changes=changes,
+        )
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, membership: Membership, resource: Resource) -> None:
+    """Delete a resource from the library, with the record of whom it was shared with."""
+    record_delete(membership=membership, obj=resource, action="resource.delete")

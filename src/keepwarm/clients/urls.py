@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keepwarm.clients import views, views_contacts, views_goals
+from keepwarm.clients import views, views_contacts, views_goals, views_resources
 
 urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
@@ -29,4 +29,12 @@ urlpatterns = [
     path("contacts/<int:contact_id>/dates/new/", views_contacts.date_create, name="date_create"),
     path("dates/<int:date_id>/edit/", views_contacts.date_edit, name="date_edit"),
     path("dates/<int:date_id>/delete/", views_contacts.date_delete, name="date_delete"),
+    path("resources/", views_resources.resource_list, name="resource_list"),
+    path("resources/new/", views_resources.resource_create, name="resource_create"),
+    path("resources/<int:resource_id>/edit/", views_resources.resource_edit, name="resource_edit"),
+    path(
+        "resources/<int:resource_id>/delete/",
+        views_resources.resource_delete,
+        name="resource_delete",
+    ),
 ]

@@ -320,7 +320,7 @@ class MeetingTests(AgendaTestCase):
             "Prepare for tomorrow's meeting with Harbor Dental at 10:00 (“Site launch”)",
         )
         self.assertEqual((item.state, item.due), (DUE, TODAY))
-        self.assertEqual(item.url, f"/clients/{client.pk}/")
+        self.assertEqual(item.url, f"/meetings/{meeting.pk}/brief/")
         # A planned meeting is not one that happened: nothing to follow up yet.
         self.assertEqual(self.items("value_add"), [])
 
@@ -420,6 +420,8 @@ class FiltersTests(AgendaTestCase):
                 "meeting_prep",
                 "value_add",
                 "ask_feedback",
+                "thank_referrer",
+                "ask_referral",
                 "follow_up",
                 "personal_date",
             ],
@@ -533,8 +535,9 @@ class QueryCountTests(AgendaTestCase):
 
     def assert_fixed_queries(self, n: int) -> None:
         self.make_history(n)
-        # Ten of ours; the rest are the feedback and recovery sources' own (fixed) queries.
-        with self.assertNumQueries(20):
+        # Ten of ours; the rest are the feedback, recovery and referral sources' own (fixed)
+        # queries.
+        with self.assertNumQueries(22):
             items = self.items()
         self.assertEqual(len(items), 8 * n)
         self.assertEqual(

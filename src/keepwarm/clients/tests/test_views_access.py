@@ -9,7 +9,14 @@ from django.db.models import Model
 from django.urls import URLPattern
 
 from keepwarm.clients import services
-from keepwarm.clients.models import Client, Contact, Goal, ImportantDate, PersonalFact
+from keepwarm.clients.models import (
+    Client,
+    Contact,
+    Goal,
+    ImportantDate,
+    PersonalFact,
+    Resource,
+)
 from keepwarm.clients.urls import urlpatterns
 from keepwarm.testing import BaseTestCase
 
@@ -33,6 +40,10 @@ ROUTES = {
     "date_create": ("contact", True),
     "date_edit": ("date", True),
     "date_delete": ("date", True),
+    "resource_list": (None, False),
+    "resource_create": (None, True),
+    "resource_edit": ("resource", True),
+    "resource_delete": ("resource", True),
 }
 
 
@@ -60,6 +71,9 @@ class AccessTests(BaseTestCase):
                 membership=m, contact=contact, kind="birthday", date=dt.date(1980, 1, 1)
             ),
             "goal": services.goal_create(membership=m, client=client, text="Grow"),
+            "resource": services.resource_create(
+                membership=m, title="Reviews", url="https://example.com/r", industries="dental"
+            ),
         }
 
     def url(self, name: str, pk: int | None) -> str:
@@ -72,7 +86,8 @@ class AccessTests(BaseTestCase):
 
     def counts(self) -> tuple[int, ...]:
         return tuple(
-            m.objects.count() for m in (Client, Contact, PersonalFact, ImportantDate, Goal)
+            m.objects.count()
+            for m in (Client, Contact, PersonalFact, ImportantDate, Goal, Resource)
         )
 
     def test_it_covers_every_route(self) -> None:
