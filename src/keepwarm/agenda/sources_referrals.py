@@ -10,6 +10,7 @@ or more — and who was not asked in the last 90 days; at most once a quarter).
 from __future__ import annotations
 
 import datetime as dt
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
