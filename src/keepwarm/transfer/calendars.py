@@ -16,12 +16,15 @@ import hashlib
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
+from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from keepwarm.accounts.access import require_write
 from keepwarm.accounts.models import Membership, User
@@ -35,6 +38,10 @@ SOURCE = "ics"
 KINDS = (("interaction", "Meetings"),)
 # An all-day event is put at this local hour.
 ALL_DAY_AT = dt.time(9, 0)
+# A repeating event is imported date by date within this window, at most this many dates.
+REPEAT_BEFORE = dt.timedelta(days=365)
+REPEAT_AFTER = dt.timedelta(days=90)
+MAX_REPEATS = 500
 FREE_MAIL = {
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
     "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de",
@@ -111,20 +118,86 @@ def _moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
     raise EventInvalid("DTSTART", "The event has no start time.")
 
 
-def _key(event: Any) -> str:
+def _stamp(value: dt.date) -> str:
+    """Return a moment as the ledger writes it: UTC when it has a zone, as given otherwise."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.strftime("%Y%m%dT%H%M%S")
+        return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%d")
+
+
+def _uid(event: Any) -> str:
     uid = str(event.get("UID", "")).strip()
-    if not uid:
-        seed = f"{event.get('DTSTART').to_ical() if event.get('DTSTART') else b''!r}"
-        seed += str(event.get("SUMMARY", ""))
-        uid = "sha256:" + hashlib.sha256(seed.encode()).hexdigest()
-    recurrence = event.get("RECURRENCE-ID")
-    if recurrence is not None:
-        uid += "#" + recurrence.to_ical().decode()
-    return uid
-
-
-def _event_fields(event: Any, zone: dt.tzinfo) -> dict[str, Any]:
+    if uid:
+        return uid
     start = event.get("DTSTART")
+    seed = f"{_stamp(start.dt) if start is not None else ''}\n{event.get('SUMMARY', '')}"
+    return "sha256:" + hashlib.sha256(seed.encode()).hexdigest()
+
+
+@dataclass
+class Occurrence:
+    """One meeting to import: an event, or one date of a repeating event."""
+
+    uid: str
+    key: str
+    event: Any
+    start: dt.date | None
+
+
+def _repeats(event: Any, start: dt.date, now: dt.datetime) -> list[dt.date]:
+    """Return the dates of a repeating event within the import window (its start alone if
+    the rule cannot be read)."""
+    as_datetime = isinstance(start, dt.datetime)
+    first = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
+    window = (now - REPEAT_BEFORE, now + REPEAT_AFTER)
+    if first.tzinfo is None:
+        window = (window[0].replace(tzinfo=None), window[1].replace(tzinfo=None))
+    try:
+        rule = rrulestr(event.get("RRULE").to_ical().decode(), dtstart=first)
+        found: list[dt.datetime] = []
+        for moment in rule.xafter(window[0], inc=True):
+            if moment > window[1] or len(found) >= MAX_REPEATS:
+                break
+            found.append(moment)
+    except (ValueError, TypeError):
+        return [start]
+    excluded: set[str] = set()
+    exdates = event.get("EXDATE", [])
+    for group in exdates if isinstance(exdates, list) else [exdates]:
+        excluded.update(_stamp(d.dt) for d in group.dts)
+    dates = [m if as_datetime else m.date() for m in found]
+    return [d for d in dates if _stamp(d) not in excluded]
+
+
+def expand(events: Iterator[Any], *, now: dt.datetime) -> Iterator[Occurrence]:
+    """Yield the meetings of a calendar: single events, and repeating ones date by date
+    (from a year ago to 90 days ahead), with dates the calendar moved listed once."""
+    listed = list(events)
+    moved = {
+        (_uid(e), _stamp(e.get("RECURRENCE-ID").dt))
+        for e in listed
+        if e.get("RECURRENCE-ID") is not None
+    }
+    for event in listed:
+        start_prop = event.get("DTSTART")
+        if start_prop is None:
+            yield Occurrence(_uid(event), _uid(event), event, None)
+            continue
+        uid = _uid(event)
+        recurrence = event.get("RECURRENCE-ID")
+        if recurrence is not None:
+            yield Occurrence(uid, f"{uid}#{_stamp(recurrence.dt)}", event, start_prop.dt)
+        elif event.get("RRULE") is not None:
+            for day in _repeats(event, start_prop.dt, now):
+                if (uid, _stamp(day)) not in moved:
+                    yield Occurrence(uid, f"{uid}#{_stamp(day)}", event, day)
+        else:
+            yield Occurrence(uid, uid, event, start_prop.dt)
+
+
+def _event_fields(event: Any, start: dt.date | None, zone: dt.tzinfo) -> dict[str, Any]:
     if start is None:
         raise EventInvalid("DTSTART", "The event has no start time.")
     subject = str(event.get("SUMMARY", "")).strip()[:300]
@@ -134,7 +207,7 @@ def _event_fields(event: Any, zone: dt.tzinfo) -> dict[str, Any]:
         body = f"{body}\n\nWhere: {where}".strip()
     return {
         "channel": Channel.MEETING,
-        "occurred_at": _moment(start.dt, zone),
+        "occurred_at": _moment(start, zone),
         "subject": subject,
         "body": body,
     }
@@ -163,10 +236,10 @@ def read_events(data: bytes) -> Iterator[Any]:
 
 
 def _apply_event(
-    membership: Membership, directory: Directory, event: Any, zone: dt.tzinfo
+    membership: Membership, directory: Directory, occurrence: Occurrence, zone: dt.tzinfo
 ) -> tuple[str | None, str]:
-    """Import one event; return (outcome, the sentence for the report)."""
-    key = _key(event)
+    """Import one meeting; return (outcome, the sentence for the report)."""
+    key, event = occurrence.key, occurrence.event
     workspace = membership.workspace
     existing = ref_find(
         workspace=workspace, source=SOURCE, kind="interaction", external_id=key, model=Interaction
@@ -185,7 +258,7 @@ def _apply_event(
             "ATTENDEE",
             f"“{subject}”: nobody in Keepwarm has these addresses: {', '.join(emails) or 'none'}.",
         )
-    fields = _event_fields(event, zone)
+    fields = _event_fields(event, occurrence.start, zone)
     theirs = {e for p in people for e in (x.casefold() for x in p.all_emails)}
     fields["direction"] = Direction.INBOUND if organizer in theirs else Direction.OUTBOUND
     client = Client.objects.get(workspace=workspace, pk=client_id)
@@ -230,7 +303,11 @@ def ics_import(
     dry_run: bool = False,
     on_item: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import the events of a calendar as meetings; report those that match no client."""
+    """Import the events of a calendar as meetings; report those that match no client.
+
+    A repeating event counts once per date it is imported for; one that matches no client
+    is listed once.
+    """
     require_write(membership)
     result = ImportResult(dry_run=dry_run)
     directory = Directory(membership.workspace_id)
@@ -244,13 +321,18 @@ def ics_import(
 
     try:
         with transaction.atomic():
-            for number, event in enumerate(events, start=1):
+            unmatched: set[str] = set()
+            occurrences = expand(events, now=timezone.now())
+            for number, occurrence in enumerate(occurrences, start=1):
                 result.rows += 1
                 try:
                     with transaction.atomic():
-                        outcome, sentence = _apply_event(membership, directory, event, zone)
+                        outcome, sentence = _apply_event(membership, directory, occurrence, zone)
                 except EventInvalid as invalid:
-                    if invalid.field == "ATTENDEE":
+                    if invalid.field == "ATTENDEE" and occurrence.uid in unmatched:
+                        result.skipped_count += 1
+                    elif invalid.field == "ATTENDEE":
+                        unmatched.add(occurrence.uid)
                         result.skip(number, invalid.field, invalid.reason)
                     else:
                         result.failed_rows += 1

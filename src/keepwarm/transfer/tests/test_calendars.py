@@ -94,32 +94,49 @@ class IcsImportTests(BaseTestCase):
         )
         self.assertEqual(Interaction.objects.filter(workspace=self.charlies_workspace).count(), 0)
 
-    def test_it_is_idempotent_by_uid_and_recurrence_id(self) -> None:
+    def test_it_imports_each_date_of_a_repeating_event_once(self) -> None:
         lena = "ATTENDEE:mailto:lena@harbor.example"
         data = calendar(
-            event("weekly", "20260302T100000Z", lena, "RRULE:FREQ=WEEKLY"),
-            event(
-                "weekly",
-                "20260309T110000Z",
-                lena,
-                "RECURRENCE-ID:20260309T100000Z",
-                summary="Moved",
-            ),
+            event("weekly", "20260223T100000Z", lena, "RRULE:FREQ=WEEKLY;COUNT=4",
+                  "EXDATE:20260302T100000Z"),
+            event("weekly", "20260309T110000Z", lena, "RECURRENCE-ID:20260309T100000Z",
+                  summary="Moved"),
+        )  # fmt: skip
+        self.assertEqual(self.run_import(data).count("interaction", "created"), 3)
+        self.assertEqual(
+            [
+                (i.subject, i.occurred_at.day, i.occurred_at.hour)
+                for i in Interaction.objects.order_by("occurred_at")
+            ],
+            [("Review", 23, 10), ("Moved", 9, 11), ("Review", 16, 10)],
         )
-        self.assertEqual(self.run_import(data).count("interaction", "created"), 2)
 
         again = self.run_import(data)
 
         self.assertEqual(
-            (again.count("interaction", "unchanged"), again.count("interaction", "created")), (2, 0)
+            (again.count("interaction", "unchanged"), again.count("interaction", "created")), (3, 0)
         )
         later = data.replace(b"DTSTART:20260309T110000Z", b"DTSTART:20260309T120000Z")
         self.assertEqual(self.run_import(later).count("interaction", "updated"), 1)
-        self.assertEqual(Interaction.objects.count(), 2)
+        self.assertEqual(Interaction.objects.count(), 3)
         self.assertEqual(Interaction.objects.get(subject="Moved").occurred_at.hour, 12)
         cancelled = later.replace(b"SUMMARY:Moved", b"SUMMARY:Moved\r\nSTATUS:CANCELLED")
         self.run_import(cancelled)
-        self.assertEqual(list(Interaction.objects.values_list("subject", flat=True)), ["Review"])
+        self.assertEqual(
+            list(Interaction.objects.values_list("subject", flat=True)), ["Review", "Review"]
+        )
+
+    def test_an_unmatched_repeating_event_is_listed_once(self) -> None:
+        data = calendar(
+            event(
+                "r",
+                "20260302T100000Z",
+                "ATTENDEE:mailto:x@nowhere.example",
+                "RRULE:FREQ=DAILY;COUNT=5",
+            )
+        )
+        result = self.run_import(data)
+        self.assertEqual((result.skipped_count, len(result.skipped)), (5, 1))
 
     def test_a_future_event_is_a_meeting_to_prepare_for_tomorrow(self) -> None:
         data = calendar(

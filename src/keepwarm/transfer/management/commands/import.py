@@ -104,7 +104,7 @@ def handle_ics(console: Console, options: dict[str, Any]) -> None:
         events = list(calendars.read_events(file.read_bytes()))
     except ValueError as error:
         raise CommandError(str(error)) from None
-    with progress_bar(console, f"Importing {file.name}", len(events)) as advance:
+    with progress_bar(console, f"Importing {file.name}", None) as advance:
         result = calendars.ics_import(
             membership=membership,
             events=iter(events),
