@@ -12,6 +12,7 @@ from keepwarm.commitments.api import router as commitments_router
 from keepwarm.feedback.api import router as feedback_router
 from keepwarm.interactions.api import router as interactions_router
 from keepwarm.lib.api import MAX_PAGE_SIZE, PAGE_SIZE, install_error_handlers
+from keepwarm.mail.api import router as mail_router
 from keepwarm.mailboxes.api import router as mailboxes_router
 from keepwarm.messaging.api import router as messaging_router
 from keepwarm.recovery.api import router as recovery_router
@@ -59,6 +60,8 @@ install_error_handlers(api)
 api.add_router("", clients_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/commitments", commitments_router)
+# Serves /inbox and /mail/unmatched.
+api.add_router("", mail_router)
 # Serves /scores and /clients/{client_id}/score.
 api.add_router("", trust_router)
 api.add_router("/reports", reports_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("keepwarm.clients.urls")),
     path("", include("keepwarm.interactions.urls")),
     path("", include("keepwarm.commitments.urls")),
+    path("", include("keepwarm.mail.urls")),
     path("", include("keepwarm.messaging.urls")),
     path("", include("keepwarm.reports.urls")),
     path("", include("keepwarm.feedback.urls")),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from keepwarm.accounts.models import WorkspaceScoped
 from keepwarm.clients.models import Client, Contact
+from keepwarm.lib.text import is_clearly_negative
 
 
 class Channel(models.TextChoices):
@@ -94,6 +95,11 @@ class Interaction(WorkspaceScoped):
     @property
     def kinds(self) -> list[str]:
         return [kind for kind in INTERACTION_KINDS if getattr(self, f"is_{kind}")]
+
+    @property
+    def reads_negative(self) -> bool:
+        """Return whether a message from the client reads clearly upset."""
+        return is_clearly_negative(self.sentiment)
 
     @property
     def kind_labels(self) -> list[str]:

@@ -54,3 +54,12 @@ def sentiment(text: str) -> float | None:
     if not words:
         return None
     return float(_analyzer().polarity_scores(words)["compound"])
+
+
+# A VADER compound score at or below this reads as clearly upset, not merely terse.
+CLEARLY_NEGATIVE = -0.5
+
+
+def is_clearly_negative(score: float | None) -> bool:
+    """Return whether a sentiment score says the writer is clearly unhappy."""
+    return score is not None and score <= CLEARLY_NEGATIVE

@@ -28,6 +28,8 @@ from keepwarm.mail.parse import ParsedMessage, Quarantine, process_message
 from keepwarm.mail.rules import needs_reply_reason
 
 BATCH_SIZE = 500
+# A batch of large messages is cut early so memory stays flat whatever they carry.
+BATCH_BYTES = 8 * 1024 * 1024
 # How long one message may take to read; a hostile one is quarantined, the rest go on.
 MESSAGE_TIME_LIMIT = 5.0
 # A "Re:" without ids threads onto the same subject of the same client this recently.
@@ -509,10 +511,12 @@ def ingest_messages(
     """
     ingest = _Ingest(workspace, our_addresses, source, by)
     batch: list[bytes] = []
+    held = 0
     for raw in raws:
         batch.append(raw)
-        if len(batch) >= BATCH_SIZE:
+        held += len(raw)
+        if len(batch) >= BATCH_SIZE or held >= BATCH_BYTES:
             yield from ingest.batch(batch)
-            batch = []
+            batch, held = [], 0
     if batch:
         yield from ingest.batch(batch)

@@ -19,6 +19,8 @@ import nh3
 # Limits that keep one hostile message from costing more than an ordinary one.
 MAX_MESSAGE_BYTES = 30 * 1024 * 1024
 MAX_HEADER_BYTES = 256 * 1024
+# The text of an email comes before its attachments; past this nothing we keep is left.
+MAX_PARSE_BYTES = 1024 * 1024
 MAX_PARTS = 500
 MAX_HEADER_CHARS = 2000
 MAX_BODY_CHARS = 100_000
@@ -33,7 +35,8 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]{2,}$")
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/table|hr)\b[^>]*>", re.I)
+_LINE_TAGS = re.compile(r"<\s*(?:br|/li|/tr|hr)\b[^>]*>", re.I)
+_BLOCK_TAGS = re.compile(r"<\s*(?:/p|/div|/h[1-6]|/blockquote|/table)\b[^>]*>", re.I)
 _BOUNDARY_LINE = re.compile(rb"\n--")
 
 
@@ -159,7 +162,7 @@ def _date(msg: Message) -> dt.datetime | None:
 
 def html_to_text(markup: str) -> str:
     """Return the readable text of an HTML body; nothing of its markup survives."""
-    marked = _BLOCK_TAGS.sub("\n", markup)
+    marked = _LINE_TAGS.sub("\n", _BLOCK_TAGS.sub("\n\n", markup))
     text = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style", "head", "title"})
     return html.unescape(text)
 
@@ -209,6 +212,10 @@ def _cap_structure(raw: bytes) -> tuple[bytes, list[str]]:
         body = raw[rest.end() :] if rest else b""
         raw = raw[: cut if cut > 0 else MAX_HEADER_BYTES] + b"\n\n" + body
         notes.append("headers cut at 256 KB")
+    if len(raw) > MAX_PARSE_BYTES:
+        cut = raw.rfind(b"\n", 0, MAX_PARSE_BYTES)
+        raw = raw[: cut + 1 if cut > 0 else MAX_PARSE_BYTES]
+        notes.append("read the first 1 MB")
     count = 0
     position = 0
     while True:

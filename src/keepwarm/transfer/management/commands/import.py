@@ -13,6 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
+from keepwarm.mail.cli import HELP as MAIL_HELP
+from keepwarm.mail.cli import add_mail, handle_mail
 from keepwarm.transfer import calendars, csvimport, vcards
 from keepwarm.transfer.cli import (
     add_workspace_arguments,
@@ -120,6 +122,7 @@ SUBCOMMANDS: dict[str, tuple[str, Adder, Handler]] = {
     "csv": ("Import clients and the people there from a CSV file.", add_csv, handle_csv),
     "vcard": ("Import people from vCards (3.0 or 4.0).", add_vcard, handle_vcard),
     "ics": ("Import meetings from a calendar file (ICS).", add_ics, handle_ics),
+    "mail": (MAIL_HELP, add_mail, handle_mail),
 }
 
 
