@@ -23,6 +23,7 @@ from keepwarm.demo.agenda import plan_meetings
 from keepwarm.demo.feedback import create_feedback
 from keepwarm.demo.promises import PROMISES
 from keepwarm.demo.recovery import create_recovery
+from keepwarm.demo.referrals import create_referrals_and_resources
 from keepwarm.demo.reports import create_reports
 from keepwarm.demo.routine import Clock, Planned, PlannedPromise, RoutinePlanner
 from keepwarm.demo.specs import ClientSpec, Promise, Thread
@@ -266,6 +267,7 @@ def _build(today: dt.date, progress: Progress) -> Workspace:
     create_recovery(workspace, clock, clients, users)
     create_feedback(workspace, clock, clients, users)
     plan_meetings(workspace, clock, clients, contacts, users)
+    create_referrals_and_resources(workspace, clock, clients, contacts, users)
     create_reports(workspace, clock, clients, users)
     step(6)
     _store_snapshots(workspace, today)

@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 
 from keepwarm.accounts.models import Membership, Role, User, Workspace
 from keepwarm.clients.models import Client, ClientStatus, Contact, FactCategory, ImportantDate
+from keepwarm.clients.selectors import resource_suggestions
 from keepwarm.commitments.models import Commitment, CommitmentStatus
 from keepwarm.demo.loader import (
     DEMO_EMAIL,
@@ -100,6 +101,20 @@ class DemoTests(BaseTestCase):
                 "Castle Plumbing & Heating",
             ],
         )
+
+    def test_referrers_are_named_thanked_and_one_waits_for_thanks(self) -> None:
+        thistle = self.client_named("Thistle")
+        assert thistle.referred_by_contact is not None
+        self.assertEqual(thistle.referred_by_contact.name, "Marta Kowalski")
+        self.assertIsNone(thistle.referral_thanked_at)
+        self.assertIsNotNone(self.client_named("Ashdown").referral_thanked_at)
+
+    def test_the_library_fits_clients_and_skips_what_was_shared(self) -> None:
+        harbor = self.client_named("Harbor Dental")
+        titles = [s.resource.title for s in resource_suggestions(harbor)]
+        self.assertIn("Getting more online bookings: a checklist for practices", titles)
+        self.assertNotIn("Patient forms online: what the data rules ask of you", titles)
+        self.assertTrue(harbor.resource_shares.exists())
 
     def test_it_loads_people_with_facts_and_dates(self) -> None:
         contacts = Contact.objects.filter(workspace=self.demo)
