@@ -86,8 +86,6 @@ class MailboxForm(forms.Form):
             self.fields[
                 "password"
             ].help_text = "Leave empty to keep the saved password. Type a new one to replace it."
-        else:
-            self.fields["password"].required = True
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -11,8 +11,10 @@ from keepwarm.mailboxes.models import MailboxAccount, SyncRun
 def mailboxes_for(workspace: Workspace) -> QuerySet[MailboxAccount]:
     """Return the workspace's mailboxes, by name, each with its latest run's id."""
     latest = SyncRun.objects.filter(account=OuterRef("pk")).order_by("-started_at", "-pk")
-    return MailboxAccount.objects.filter(workspace=workspace).annotate(
-        latest_run_id=Subquery(latest.values("pk")[:1])
+    return (
+        MailboxAccount.objects.filter(workspace=workspace)
+        .defer("password_encrypted")
+        .annotate(latest_run_id=Subquery(latest.values("pk")[:1]))
     )
 
 

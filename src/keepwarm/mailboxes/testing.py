@@ -40,6 +40,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {dir}/passwd
@@ -58,6 +59,12 @@ namespace inbox {{
   }}
   mailbox Archive {{
     auto = create
+  }}
+}}
+# Without the penalty socket the auth process adds no growing delay after failed logins.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 service imap-login {{

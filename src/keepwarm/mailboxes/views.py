@@ -138,10 +138,13 @@ def mailbox_check(request: MemberRequest, mailbox_id: int) -> HttpResponse:
         context = {"account": account, "error": str(exc), "folders": []}
         return render(request, "mailboxes/mailbox_check.html", context)
     watched = {f["name"]: f["role"] for f in account.folders}
+    # Until a sent folder is chosen, the one the server marks \Sent is offered ticked.
+    offer_sent = FolderRole.SENT not in watched.values()
     rows = [
         {
             "info": f,
-            "role": watched.get(f.name, "" if account.folders else f.suggested_role),
+            "checked": f.name in watched or (offer_sent and f.is_sent),
+            "role": watched.get(f.name) or f.suggested_role or FolderRole.INBOUND,
         }
         for f in folders
     ]

@@ -112,6 +112,7 @@ class Command(BaseCommand):
         for column in ("Mailbox", "New", "Already here", "Unmatched", "Quarantined", "Result"):
             table.add_column(column, justify="right" if column != "Mailbox" else "left")
         failed = 0
+        errors: list[tuple[MailboxAccount, str]] = []
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -138,7 +139,9 @@ class Command(BaseCommand):
                 run = mailbox_sync(account=account, progress=report)
                 progress.remove_task(task)
                 failed += bool(run.error)
-                result = f"failed: {run.error}" if run.error else "ok"
+                if run.error:
+                    errors.append((account, run.error))
+                result = "failed (below)" if run.error else "ok"
                 if run.too_large:
                     result += f" ({run.too_large} too large, skipped)"
                 table.add_row(
@@ -150,5 +153,7 @@ class Command(BaseCommand):
                     result,
                 )
         console.print(table)
+        for account, error in errors:
+            console.print(f"{account.name}: {error}")
         if failed:
             raise CommandError(f"{failed} of {len(rows)} mailboxes could not be read.")
