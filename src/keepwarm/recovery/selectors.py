@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
@@ -207,7 +207,7 @@ def recovery_suggestions(
     """Return the signals that suggest opening a recovery case, one per client and signal.
 
     Clients with an open case are left out: the case is already the answer. `client_ids`
-    may be a list or a queryset of ids (kept as a subquery). Eight queries, whatever the
+    may be a list or a queryset of ids (kept as a subquery). Seven queries, whatever the
     number of clients; rows are read as tuples and a suggestion is built only for the
     latest event of each client and signal.
     """
@@ -224,26 +224,20 @@ def recovery_suggestions(
         .exclude(client_id__in=with_case)
         .order_by()
     )
-    negative = inbound.filter(
-        sentiment__lte=NEGATIVE_SENTIMENT,
-        occurred_at__gte=now - dt.timedelta(days=NEGATIVE_DAYS),
-        occurred_at__lte=now,
-    ).values_list("client_id", "client__name", "client__owner_id", "channel", "occurred_at")
-    for client_id, name, owner_id, channel, at in negative:
-        sentence = f"{name} {_upset(channel)} {_ago(at, now)}"
-        _keep(found, client_id, "negative_message", at, name, owner_id, sentence)
-
-    late_or_waiting = (
-        inbound.filter(
-            occurred_at__gte=now - dt.timedelta(days=SLOW_REPLY_DAYS), occurred_at__lte=now
-        )
+    # Upset messages and slow replies in one pass over the recent inbound messages.
+    upset_since = now - dt.timedelta(days=NEGATIVE_DAYS)
+    slow_since = now - dt.timedelta(days=SLOW_REPLY_DAYS)
+    slow_after = F("client__response_target_hours") * SLOW_REPLY_FACTOR * 3600
+    recent = (
+        inbound.filter(occurred_at__gte=min(upset_since, slow_since), occurred_at__lte=now)
         .filter(
-            Q(
-                first_response_seconds__gt=F("client__response_target_hours")
-                * SLOW_REPLY_FACTOR
-                * 3600
+            Q(sentiment__lte=NEGATIVE_SENTIMENT, occurred_at__gte=upset_since)
+            | Q(occurred_at__gte=slow_since, first_response_seconds__gt=slow_after)
+            | Q(
+                occurred_at__gte=slow_since,
+                needs_reply=True,
+                first_response_seconds__isnull=True,
             )
-            | Q(needs_reply=True, first_response_seconds__isnull=True)
         )
         .values_list(
             "client_id",
@@ -251,20 +245,31 @@ def recovery_suggestions(
             "client__owner_id",
             "client__response_target_hours",
             "occurred_at",
+            "channel",
             "subject",
+            "sentiment",
+            "needs_reply",
             "first_response_seconds",
         )
     )
-    for client_id, name, owner_id, target, at, subject, took in late_or_waiting:
+    for client_id, name, owner_id, target, at, channel, subject, tone, waits, took in recent:
+        if tone is not None and tone <= NEGATIVE_SENTIMENT and at >= upset_since:
+            sentence = f"{name} {_upset(channel)} {_ago(at, now)}"
+            _keep(found, client_id, "negative_message", at, name, owner_id, sentence)
+        if at < slow_since:
+            continue
         key = (client_id, "slow_reply")
         if key in found and found[key][0] >= at:
             continue
+        limit = target * SLOW_REPLY_FACTOR * 3600
         about = f"“{subject}”" if subject else "their message"
         if took is not None:
+            if took <= limit:
+                continue
             sentence = f"{name} waited {_duration(took)} for a reply to {about}"
         else:
             waited = (now - at).total_seconds()
-            if waited <= target * SLOW_REPLY_FACTOR * 3600:
+            if not waits or waited <= limit:
                 continue
             sentence = f"{name} has waited {_duration(waited)} so far for a reply to {about}"
         hours = f"{target} hour" if target == 1 else f"{target} hours"
@@ -287,11 +292,13 @@ def recovery_suggestions(
     _missed_reports(found, workspace_id=workspace_id, now=now, ids=ids, with_case=with_case)
     _low_feedback(found, workspace_id=workspace_id, now=now, ids=ids, with_case=with_case)
 
-    case_url = reverse("recovery_case_create", args=[987654321987])
+    # reverse() and the fixed part of the query once, not per suggestion.
+    sentinel = "987654321987"
+    case_url = reverse("recovery_case_create", args=[int(sentinel)])
     suggestions = []
     for (pk, signal), (at, name, owner, sentence) in found.items():
         cause = SIGNAL_CAUSES.get(signal, Cause.OTHER)
-        query = urlencode({"signal": signal, "cause": cause, "what_happened": sentence + "."})
+        fixed = urlencode({"signal": signal, "cause": cause})
         suggestions.append(
             Suggestion(
                 key=f"suggest_recovery:{pk}:{signal}",
@@ -302,7 +309,8 @@ def recovery_suggestions(
                 cause=cause,
                 sentence=sentence,
                 happened_at=at,
-                url=f"{case_url.replace('987654321987', str(pk))}?{query}",
+                url=f"{case_url.replace(sentinel, str(pk))}?{fixed}"
+                f"&what_happened={quote_plus(sentence + '.')}",
             )
         )
     suggestions.sort(key=lambda s: (-s.happened_at.timestamp(), s.client_name))

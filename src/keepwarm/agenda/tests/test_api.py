@@ -125,7 +125,7 @@ class AgendaApiTests(AgendaTestCase):
         for index in range(15):
             client = self.make_client(f"More {index}")
             self.promise(client, due_on=TODAY)
-        with self.assertNumQueries(24):
+        with self.assertNumQueries(23):
             self.assertEqual(self.get().json()["count"], 17)
 
 

@@ -537,7 +537,7 @@ class QueryCountTests(AgendaTestCase):
         self.make_history(n)
         # Ten of ours; the rest are the feedback, recovery and referral sources' own (fixed)
         # queries.
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(21):
             items = self.items()
         self.assertEqual(len(items), 8 * n)
         self.assertEqual(

@@ -168,7 +168,7 @@ class SuggestionTests(RecoveryTestCase):
                 source="email",
                 created_at=NOW - dt.timedelta(days=1),
             )
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             found = recovery_suggestions(workspace_id=self.workspace.pk, now=NOW)
         self.assertEqual(len(found), 30)
 
