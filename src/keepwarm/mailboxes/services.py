@@ -13,7 +13,13 @@ from keepwarm.accounts.access import require_manage, require_owner
 from keepwarm.accounts.models import Membership, Workspace
 from keepwarm.accounts.services import audit_record, changed_fields
 from keepwarm.mailboxes import crypto
-from keepwarm.mailboxes.models import FolderRole, MailboxAccount, MailboxSettings, Security
+from keepwarm.mailboxes.models import (
+    FolderRole,
+    FolderState,
+    MailboxAccount,
+    MailboxSettings,
+    Security,
+)
 
 # A host name or an IP address literal; no scheme, path, port or spaces.
 HOST_RE = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$")
@@ -199,6 +205,9 @@ def mailbox_update(
         if password:
             fields.append("password_encrypted")
         account.save(update_fields=fields)
+        if {"host", "port", "username"} & set(changes):
+            # Another mailbox: where the old one's folders stood says nothing about it.
+            FolderState.objects.filter(account=account).delete()
         audit_record(
             workspace=membership.workspace,
             actor=membership.user,

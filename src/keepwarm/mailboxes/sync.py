@@ -162,12 +162,10 @@ def _sync_folder(
     except IMAPClientError as exc:
         raise MailboxError(f"The folder “{folder}” could not be opened: {exc}") from exc
     uid_validity = int(selected[b"UIDVALIDITY"])
-    state = FolderState.objects.filter(account=account, folder=folder).first()
-    if state is None:
-        state = FolderState.objects.create(
-            account=account, folder=folder, uid_validity=uid_validity
-        )
-    elif state.uid_validity != uid_validity:
+    state, created = FolderState.objects.get_or_create(
+        account=account, folder=folder, defaults={"uid_validity": uid_validity}
+    )
+    if not created and state.uid_validity != uid_validity:
         logger.info(
             "mailbox %s: %s changed UIDVALIDITY %s -> %s; reading it again",
             account.pk, folder, state.uid_validity, uid_validity,

@@ -36,7 +36,9 @@ instance_name = kw-dovecot-{port}
 protocols = imap
 listen = 127.0.0.1
 log_path = {dir}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{dir}/cert.pem
+ssl_key = <{dir}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -73,7 +75,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 {login_chroot}}}
 {non_root}"""
@@ -109,12 +112,18 @@ class Dovecot:
 
     dir: Path
     port: int
+    tls_port: int
     host: str = "127.0.0.1"
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def config(self) -> Path:
         return self.dir / "dovecot.conf"
+
+    @property
+    def ca_file(self) -> Path:
+        """The PEM file that makes the server's certificate (for TLS_HOST) trusted."""
+        return self.dir / "cert.pem"
 
     def new_user(self) -> MailUser:
         """Return a mail user nobody has used yet, with an empty mailbox."""
@@ -145,6 +154,47 @@ class Dovecot:
              "--uid-validity", str(value), folder],
             check=True, capture_output=True, timeout=30,
         )  # fmt: skip
+
+
+# The name the test server's certificate is for; it exists in no DNS, so a test that
+# reaches the server by it proves the connection went to the pinned address.
+TLS_HOST = "imap.keepwarm-test.invalid"
+
+
+def _write_certificate(base: Path) -> None:
+    """Write a self-signed certificate for TLS_HOST (cert.pem is also the CA to trust)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, TLS_HOST)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=7))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(TLS_HOST)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (base / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file = base / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -184,6 +234,8 @@ def dovecot_server() -> Iterator[Dovecot]:
         lines.append(f"user{n}:{{PLAIN}}secret{n}:{uid}:{gid}::{home}\n")
     (base / "passwd").write_text("".join(lines))
     port = _free_port()
+    tls_port = _free_port()
+    _write_certificate(base)
     root = os.getuid() == 0
     import grp
     import pwd
@@ -196,9 +248,13 @@ def dovecot_server() -> Iterator[Dovecot]:
         )
     )
     config = CONFIG.format(
-        dir=base, port=port, non_root=non_root, login_chroot="" if root else "  chroot =\n"
+        dir=base,
+        port=port,
+        tls_port=tls_port,
+        non_root=non_root,
+        login_chroot="" if root else "  chroot =\n",
     )
-    server = Dovecot(dir=base, port=port)
+    server = Dovecot(dir=base, port=port, tls_port=tls_port)
     server.config.write_text(config)
     process = subprocess.Popen(  # noqa: S603 (a fixed binary and our own config)
         [DOVECOT, "-F", "-c", str(server.config)],

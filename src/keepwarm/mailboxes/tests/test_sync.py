@@ -11,6 +11,7 @@ from keepwarm.mailboxes import network, services
 from keepwarm.mailboxes.jobs import sync_mailboxes
 from keepwarm.mailboxes.models import FolderState, MailboxAccount, MailboxSettings
 from keepwarm.mailboxes.sync import MailboxError, mailbox_probe, mailbox_sync
+from keepwarm.mailboxes.testing import TLS_HOST
 from keepwarm.mailboxes.tests.helpers import LENA, OURS, MailboxTestCase, message
 
 
@@ -174,3 +175,59 @@ class SyncTests(MailboxTestCase):
         paused = self.add_account(name="Old inbox", enabled=False)
         self.assertEqual(sync_mailboxes(now=mock.ANY), 1)
         self.assertFalse(paused.sync_runs.exists())
+
+
+class SecureSyncTests(MailboxTestCase):
+    """TLS and STARTTLS to the pinned address, the certificate checked against the name."""
+
+    def sync_over(self, *, security: str, port: int, host: str = TLS_HOST) -> str:
+        self.dovecot.append(self.user, message(1))
+        account = self.add_account(host=host, port=port, security=security)
+        with (
+            override_settings(MAIL_CA_FILE=str(self.dovecot.ca_file)),
+            mock.patch.object(network, "resolve", return_value=["127.0.0.1"]),
+        ):
+            run = mailbox_sync(account=account)
+        if not run.error:
+            self.assertEqual(run.imported, 1)
+        return run.error
+
+    def test_it_syncs_over_tls_checking_the_certificate_by_name(self) -> None:
+        self.assertEqual(self.sync_over(security="tls", port=self.dovecot.tls_port), "")
+
+    def test_it_syncs_over_starttls(self) -> None:
+        self.assertEqual(self.sync_over(security="starttls", port=self.dovecot.port), "")
+
+    def test_it_refuses_a_certificate_for_another_name(self) -> None:
+        error = self.sync_over(
+            security="tls", port=self.dovecot.tls_port, host="mail.other-test.invalid"
+        )
+        self.assertIn("The certificate of mail.other-test.invalid could not be trusted", error)
+
+    def test_it_refuses_an_untrusted_certificate(self) -> None:
+        self.dovecot.append(self.user, message(1))
+        account = self.add_account(host=TLS_HOST, port=self.dovecot.tls_port, security="tls")
+        with mock.patch.object(network, "resolve", return_value=["127.0.0.1"]):
+            run = mailbox_sync(account=account)
+        self.assertIn("could not be trusted", run.error)
+        self.assertEqual(Interaction.objects.count(), 0)
+
+
+class MailboxChangeTests(MailboxTestCase):
+    def test_it_reads_a_mailbox_from_the_start_when_its_login_changes(self) -> None:
+        self.dovecot.append(self.user, message(1))
+        account = self.add_account()
+        other = self.dovecot.new_user()
+        self.dovecot.append(other, message(2))
+        # Both folders alike (UIDVALIDITY 1000, one message at UID 1): only the reset helps.
+        self.dovecot.set_uid_validity(self.user, "INBOX", 1000)
+        self.dovecot.set_uid_validity(other, "INBOX", 1000)
+        mailbox_sync(account=account)
+        account = services.mailbox_update(
+            membership=self.alice_m, account=account, name=account.name, host=account.host,
+            port=account.port, security=account.security, username=other.name,
+            password=other.password, inbound_folders=["INBOX"], sent_folders=[],
+            our_addresses=[OURS], enabled=True,
+        )  # fmt: skip
+        run = mailbox_sync(account=account)
+        self.assertEqual((run.error, run.imported), ("", 1))
