@@ -78,14 +78,77 @@ class RowInvalid(Exception):
 
 @dataclass
 class _Run:
+    """One import's state: the workspace's records indexed once, instead of a search per row.
+
+    The indexes only learn a row's new records after the row is saved, and the cached
+    objects are dropped whenever a row fails (its savepoint undid what they hold).
+    """
+
     membership: Membership
     labels: dict[str, str]  # field key -> the column header that fills it
     result: ImportResult
     members: dict[str, User] = field(default_factory=dict)
     seen: dict[tuple[str, int], str] = field(default_factory=dict)
+    client_names: dict[str, int] = field(default_factory=dict)  # casefolded name -> pk
+    emails: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # -> (pk, client)
+    people_names: dict[tuple[int, str], int] = field(default_factory=dict)
+    clients: dict[int, Client] = field(default_factory=dict)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    pending: list[tuple[str, Any]] = field(default_factory=list)
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or FIELDS[key].label
+
+    def load(self) -> None:
+        workspace_id = self.membership.workspace_id
+        for pk, name in (
+            Client.objects.filter(workspace_id=workspace_id)
+            .order_by("-pk")
+            .values_list("pk", "name")
+        ):
+            self.client_names[name.casefold()] = pk
+        people = Contact.objects.filter(workspace_id=workspace_id).order_by("pk")
+        for pk, client_id, name, email in people.values_list("pk", "client_id", "name", "email"):
+            self._learn_contact(pk, client_id, name, email)
+
+    def _learn_contact(self, pk: int, client_id: int, name: str, email: str) -> None:
+        if email:
+            found = self.emails.setdefault(email.casefold(), [])
+            if (pk, client_id) not in found:
+                found.append((pk, client_id))
+        self.people_names.setdefault((client_id, name.casefold()), pk)
+
+    def client(self, pk: int) -> Client | None:
+        if pk not in self.clients:
+            found = Client.objects.filter(workspace_id=self.membership.workspace_id, pk=pk).first()
+            if found is None:
+                return None
+            self.clients[pk] = found
+        return self.clients[pk]
+
+    def contact(self, pk: int) -> Contact | None:
+        if pk not in self.contacts:
+            found = Contact.objects.filter(workspace_id=self.membership.workspace_id, pk=pk).first()
+            if found is None:
+                return None
+            self.contacts[pk] = found
+        return self.contacts[pk]
+
+    def saved(self) -> None:
+        """Let the indexes learn what the row that just succeeded created or changed."""
+        for kind, obj in self.pending:
+            if kind == "client":
+                self.client_names.setdefault(obj.name.casefold(), obj.pk)
+                self.clients[obj.pk] = obj
+            else:
+                self._learn_contact(obj.pk, obj.client_id, obj.name, obj.email)
+                self.contacts[obj.pk] = obj
+        self.pending.clear()
+
+    def failed(self) -> None:
+        self.pending.clear()
+        self.clients.clear()
+        self.contacts.clear()
 
 
 def _split(value: str, separators: str) -> str:
@@ -171,16 +234,14 @@ def _parse(run: _Run, values: dict[str, str]) -> tuple[dict[str, Any], dict[str,
 
 def _by_id[M: (Client, Contact)](run: _Run, model: type[M], values: dict[str, str]) -> M | None:
     kind = "client" if model is Client else "contact"
-    workspace = run.membership.workspace
+    fetch = run.client if model is Client else run.contact
     if f"{kind}.id" in values:
-        found = model._default_manager.filter(
-            workspace=workspace, pk=int(values[f"{kind}.id"])
-        ).first()
+        found = fetch(int(values[f"{kind}.id"]))
         if found is not None:
-            return found
+            return found  # type: ignore[return-value]
     if f"{kind}.external_id" in values:
         return ref_find(
-            workspace=workspace,
+            workspace=run.membership.workspace,
             source=SOURCE,
             kind=kind,
             external_id=values[f"{kind}.external_id"],
@@ -218,12 +279,8 @@ def _client_for_row(
     membership = run.membership
     client = _by_id(run, Client, values)
     name = data.get("name")
-    if client is None and name:
-        client = (
-            Client.objects.filter(workspace=membership.workspace, name__iexact=name)
-            .order_by("pk")
-            .first()
-        )
+    if client is None and name and name.casefold() in run.client_names:
+        client = run.client(run.client_names[name.casefold()])
         if client is not None and client.name.casefold() == name.casefold():
             data = {k: v for k, v in data.items() if k != "name"}
     if client is None and not name and contact is not None:
@@ -237,6 +294,7 @@ def _client_for_row(
             client = clients.client_create(membership=membership, **data)
         except ValidationError as error:
             raise RowInvalid(_service_problems(run, "client", error)) from None
+        run.pending.append(("client", client))
         return client, CREATED, [f"Create client “{client.name}”"]
     changes = _changes(client, data)
     if not changes:
@@ -245,6 +303,7 @@ def _client_for_row(
         clients.client_update(membership=membership, client=client, **changes)
     except ValidationError as error:
         raise RowInvalid(_service_problems(run, "client", error)) from None
+    run.pending.append(("client", client))
     return (
         client,
         UPDATED,
@@ -259,18 +318,15 @@ def _words(changes: dict[str, Any], kind: str) -> list[str]:
 
 
 def _contact_match(run: _Run, client: Client, data: dict[str, Any]) -> Contact | None:
-    workspace = run.membership.workspace
     email = data.get("email")
     if email:
-        people = Contact.objects.filter(workspace=workspace, email__iexact=email)
-        return people.filter(client=client).order_by("pk").first() or people.order_by("pk").first()
+        found = run.emails.get(email.casefold(), [])
+        here = [pk for pk, client_id in found if client_id == client.pk]
+        chosen = here[0] if here else found[0][0] if found else None
+        return run.contact(chosen) if chosen is not None else None
     name = data.get("name")
-    if name:
-        return (
-            Contact.objects.filter(workspace=workspace, client=client, name__iexact=name)
-            .order_by("pk")
-            .first()
-        )
+    if name and (client.pk, name.casefold()) in run.people_names:
+        return run.contact(run.people_names[(client.pk, name.casefold())])
     return None
 
 
@@ -289,6 +345,7 @@ def _contact_for_row(
             contact = clients.contact_create(membership=membership, client=client, **data)
         except ValidationError as error:
             raise RowInvalid(_service_problems(run, "contact", error)) from None
+        run.pending.append(("contact", contact))
         return contact, CREATED, [f"Add {contact.name} at “{client.name}”"]
     if contact.name.casefold() == str(data.get("name", "")).casefold():
         data = {k: v for k, v in data.items() if k != "name"}
@@ -299,6 +356,7 @@ def _contact_for_row(
         clients.contact_update(membership=membership, contact=contact, **changes)
     except ValidationError as error:
         raise RowInvalid(_service_problems(run, "contact", error)) from None
+    run.pending.append(("contact", contact))
     return contact, UPDATED, [f"Update {contact.name}: {', '.join(_words(changes, 'contact'))}"]
 
 
@@ -357,6 +415,7 @@ def csv_import(
         u.email.casefold(): u
         for u in User.objects.filter(memberships__workspace_id=membership.workspace_id)
     }
+    run.load()
     try:
         with transaction.atomic():
             _import_rows(run, rows, mapping, on_row, batch=not dry_run)
@@ -404,10 +463,12 @@ def _one_row(run: _Run, number: int, row: list[str], mapping: list[str]) -> None
         with transaction.atomic():
             touched, actions = _apply_row(run, values)
     except RowInvalid as invalid:
+        run.failed()
         result.failed_rows += 1
         for where, reason in invalid.problems:
             result.add_error(number, where, reason)
         return
+    run.saved()
     for key, outcome in touched.items():
         before = run.seen.get(key)
         if before is None or RANK[outcome] > RANK[before]:

@@ -6,6 +6,7 @@ import io
 import itertools
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
@@ -89,6 +90,34 @@ def _stream(upload: ImportUpload) -> io.BytesIO:
     return io.BytesIO(bytes(upload.content))
 
 
+def max_web_items() -> int:
+    return int(getattr(settings, "KEEPWARM_IMPORT_MAX_ROWS", 2000))
+
+
+def _items_in(upload: ImportUpload) -> int:
+    """Return how many rows, cards or meetings an upload holds (counted, not imported)."""
+    if upload.source == Source.CSV:
+        return sum(1 for row in csvimport.csv_open(_stream(upload)).rows if any(row))
+    if upload.source == Source.VCARD:
+        return bytes(upload.content).upper().count(b"BEGIN:VCARD")
+    events = calendars.read_events(bytes(upload.content))
+    return sum(1 for _ in calendars.expand(events, now=timezone.now()))
+
+
+def _too_big(request: MemberRequest, upload: ImportUpload) -> HttpResponse | None:
+    """Refuse, in words, a file too long to import while the page waits."""
+    count, limit = _items_in(upload), max_web_items()
+    if count <= limit:
+        return None
+    item = ITEM[Source(upload.source)]
+    return _unreadable(
+        request,
+        upload,
+        f"it holds {count:,} {item}s; the web page imports at most {limit:,}. Split the file, "
+        f"or import it on the server with `keepwarm import {upload.source} FILE`.",
+    )
+
+
 def _csv_header_and_samples(upload: ImportUpload) -> tuple[list[str], list[list[str]]]:
     opened = csvimport.csv_open(_stream(upload))
     samples = [[restore(c) for c in row] for row in itertools.islice(opened.rows, SAMPLE_ROWS)]
@@ -115,6 +144,9 @@ def transfer_columns(request: MemberRequest, upload_id: int) -> HttpResponse:
         return _unreadable(request, upload, str(error))
     if not headers:
         return _unreadable(request, upload, "The file has no header row.")
+    refused = _too_big(request, upload)
+    if refused is not None:
+        return refused
     if request.method == "POST":
         form = MappingForm(request.POST, headers=headers, samples=samples)
         if form.is_valid():
@@ -184,6 +216,9 @@ def transfer_review(request: MemberRequest, upload_id: int) -> HttpResponse:
     """Show the dry run: what would be created, updated or left, and every row's problem."""
     upload = get_upload_for_member(request.membership, upload_id)
     try:
+        refused = _too_big(request, upload)
+        if refused is not None:
+            return refused
         result = _run(request, upload, dry_run=True)
     except (ValueError, UnicodeError, csvimport.csv.Error) as error:
         return _unreadable(request, upload, str(error))
@@ -196,6 +231,9 @@ def transfer_run(request: MemberRequest, upload_id: int) -> HttpResponse:
     """Import the upload for real, forget the file, and say what was done."""
     upload = get_upload_for_member(request.membership, upload_id)
     try:
+        refused = _too_big(request, upload)
+        if refused is not None:
+            return refused
         result = _run(request, upload, dry_run=False)
     except (ValueError, UnicodeError, csvimport.csv.Error) as error:
         return _unreadable(request, upload, str(error))

@@ -106,6 +106,21 @@ class ImportPagesTests(BaseTestCase):
         self.assertContains(response, "the most Keepwarm takes is", status_code=400)
         self.assertFalse(ImportUpload.objects.exists())
 
+    @override_settings(KEEPWARM_IMPORT_MAX_ROWS=1)
+    def test_it_sends_a_long_file_to_the_command_line(self) -> None:
+        self.post_upload(PEOPLE)
+        stored = ImportUpload.objects.get()
+        for response in (
+            self.client.get(reverse("transfer_columns", args=[stored.pk])),
+            self.client.get(reverse("transfer_review", args=[stored.pk])),
+            self.client.post(reverse("transfer_run", args=[stored.pk])),
+        ):
+            self.assertContains(
+                response, "it holds 2 rows; the web page imports at most 1.", status_code=400
+            )
+            self.assertContains(response, "keepwarm import csv FILE", status_code=400)
+        self.assertFalse(Client.objects.exists())
+
     def test_a_viewer_may_export_but_not_import(self) -> None:
         self.login(self.victor)
         page = self.client.get(reverse("transfer_home"))
