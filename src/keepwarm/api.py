@@ -7,6 +7,7 @@ from ninja.operation import Operation
 
 from keepwarm.accounts.api_auth import ApiTokenAuth
 from keepwarm.agenda.api import router as agenda_router
+from keepwarm.brief.api import router as brief_router
 from keepwarm.clients.api import router as clients_router
 from keepwarm.commitments.api import router as commitments_router
 from keepwarm.feedback.api import router as feedback_router
@@ -71,5 +72,7 @@ api.add_router("/feedback", feedback_router)
 api.add_router("/recovery", recovery_router)
 api.add_router("/mailboxes", mailboxes_router)
 api.add_router("/search", search_router)
+# Serves /resources and the resource and referral actions under /clients/{client_id}.
+api.add_router("", brief_router)
 # Serves /plain-language.
 api.add_router("", web_router)

@@ -12,6 +12,13 @@ READ_ROUTES = {"client_brief", "meeting_brief", "resource_list"}
 
 WORKSPACE_WRITES = {"resource_create"}
 
+# Valid bodies by the last path segment, so that the lookup itself is what answers.
+API_BODIES: dict[str, dict[str, Any]] = {
+    "share": {"message": "Thought of you."},
+    "thank": {"channel": "call"},
+    "resources": {"title": "Pricing guide", "url": "https://example.com/p"},
+}
+
 
 def make_objects(test_class: Any, objects: dict[str, Any]) -> dict[str, Any]:
     """Create a tagged resource in alice's workspace."""
