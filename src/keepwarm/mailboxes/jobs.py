@@ -15,12 +15,19 @@ from keepwarm.mailboxes.sync import mailbox_sync
 def sync_mailboxes(*, now: dt.datetime) -> int:
     """Sync every enabled mailbox once per slot; return how many messages were imported.
 
-    One failing mailbox records its error on the account and the others go on.
+    One failing mailbox records its error on the account and the others go on. A mailbox
+    with a large backlog (its first sync) is read KEEPWARM_MAIL_SYNC_MAX_MESSAGES at a time,
+    so one mailbox cannot hold up the others for long.
     """
     imported = 0
     accounts = MailboxAccount.objects.filter(enabled=True).select_related("workspace")
     for account in accounts.order_by("pk"):
         if stop_requested():
             break
-        imported += mailbox_sync(account=account).imported
+        run = mailbox_sync(
+            account=account,
+            max_messages=settings.MAIL_SYNC_MAX_MESSAGES,
+            should_stop=stop_requested,
+        )
+        imported += run.imported
     return imported

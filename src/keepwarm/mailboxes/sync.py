@@ -156,6 +156,8 @@ def _sync_folder(
     *,
     by: User | None,
     progress: Progress | None,
+    budget: list[int] | None,
+    should_stop: Callable[[], bool],
 ) -> None:
     try:
         selected = client.select_folder(folder, readonly=True)
@@ -178,6 +180,10 @@ def _sync_folder(
     uids = sorted(
         u for u in client.search(["UID", f"{state.last_uid + 1}:*"]) if u > state.last_uid
     )
+    if budget is not None:
+        # The rest waits for the next run, which starts from the last UID read.
+        uids = uids[: max(budget[0], 0)]
+        budget[0] -= len(uids)
     total = len(uids)
     if progress:
         progress(folder, 0, total)
@@ -185,6 +191,8 @@ def _sync_folder(
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     source = f"imap:{account.pk}:{folder}"
     for batch in _batches(uids, BATCH):
+        if should_stop():
+            return
         sizes = client.fetch(batch, ["RFC822.SIZE"])
         wanted = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
         run.too_large += len(batch) - len(wanted)
@@ -213,14 +221,29 @@ def _sync_folder(
 
 
 def mailbox_sync(
-    *, account: MailboxAccount, by: User | None = None, progress: Progress | None = None
+    *,
+    account: MailboxAccount,
+    by: User | None = None,
+    progress: Progress | None = None,
+    max_messages: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> SyncRun:
-    """Read the account's new messages into the log and record the run (errors included)."""
+    """Read the account's new messages into the log and record the run (errors included).
+
+    `max_messages` caps how many are read this time (the next run goes on from there);
+    `should_stop` is asked between batches.
+    """
     run = SyncRun.objects.create(account=account)
+    budget = [max_messages] if max_messages is not None else None
     try:
         with open_connection(account) as client:
             for folder in account.folder_names:
-                _sync_folder(client, account, folder, run, by=by, progress=progress)
+                if should_stop():
+                    break
+                _sync_folder(
+                    client, account, folder, run, by=by, progress=progress,
+                    budget=budget, should_stop=should_stop,
+                )  # fmt: skip
     except Exception as exc:
         logger.warning("mailbox %s: sync failed: %s", account.pk, exc)
         run.error = explain(exc, account)[:2000]

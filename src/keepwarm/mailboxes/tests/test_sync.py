@@ -231,3 +231,24 @@ class MailboxChangeTests(MailboxTestCase):
         )  # fmt: skip
         run = mailbox_sync(account=account)
         self.assertEqual((run.error, run.imported), ("", 1))
+
+
+class BacklogTests(MailboxTestCase):
+    @override_settings(MAIL_SYNC_MAX_MESSAGES=2)
+    def test_it_reads_a_backlog_a_few_messages_per_worker_run(self) -> None:
+        for n in range(1, 5):
+            self.dovecot.append(self.user, message(n))
+        self.dovecot.append(self.user, message(5, sender=OURS, to=LENA), folder="Sent")
+        account = self.add_account()
+        self.assertEqual(sync_mailboxes(now=mock.ANY), 2)
+        self.assertEqual(sync_mailboxes(now=mock.ANY), 2)
+        self.assertEqual(sync_mailboxes(now=mock.ANY), 1)
+        self.assertEqual(sync_mailboxes(now=mock.ANY), 0)
+        self.assertEqual(account.sync_runs.filter(error="").count(), 4)
+        self.assertEqual(Interaction.objects.filter(workspace=self.workspace).count(), 5)
+
+    def test_it_stops_between_batches_when_asked(self) -> None:
+        self.dovecot.append(self.user, message(1))
+        run = mailbox_sync(account=self.add_account(), should_stop=lambda: True)
+        self.assertEqual((run.error, run.imported), ("", 0))
+        self.assertIsNotNone(run.finished_at)
