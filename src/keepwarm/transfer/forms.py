@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.html import escape
 
 from keepwarm.transfer.fields import CLIENT_FIELDS, CONTACT_FIELDS, FIELDS, IGNORE, check_mapping
@@ -34,6 +35,16 @@ class UploadForm(forms.Form):
         label="File",
         help_text="Nothing is saved until you have checked what the import would do.",
     )
+
+    @classmethod
+    def refused(cls, message: str) -> UploadForm:
+        """Return an empty form showing `message` beside the file field, without the post."""
+        form = cls()
+        # add_error needs the state a validation pass leaves behind; there was none.
+        form.cleaned_data = {}
+        form._errors = ErrorDict()  # type: ignore[attr-defined]
+        form.add_error("file", message)
+        return form
 
 
 class MappingForm(forms.Form):

@@ -62,9 +62,7 @@ def upload_create(*, membership: Membership, source: str, upload: UploadedFile) 
         )
     if size == 0:
         raise ValidationError({"file": "The file is empty. Choose another."})
-    ImportUpload.objects.filter(
-        workspace=membership.workspace, created_at__lt=timezone.now() - UPLOAD_LIFETIME
-    ).delete()
+    uploads_forget_stale(now=timezone.now(), workspace=membership.workspace)
     content = b"".join(upload.chunks())
     return ImportUpload.objects.create(
         workspace=membership.workspace,
@@ -74,6 +72,15 @@ def upload_create(*, membership: Membership, source: str, upload: UploadedFile) 
         size=len(content),
         created_by=membership.user,
     )
+
+
+def uploads_forget_stale(*, now: dt.datetime, workspace: Workspace | None = None) -> int:
+    """Delete uploads nobody finished importing within a day; return how many went."""
+    stale = ImportUpload.objects.filter(created_at__lt=now - UPLOAD_LIFETIME)
+    if workspace is not None:
+        stale = stale.filter(workspace=workspace)
+    deleted, _ = stale.delete()
+    return deleted
 
 
 @transaction.atomic

@@ -69,6 +69,14 @@ def transfer_home(request: MemberRequest) -> HttpResponse:
 def transfer_upload(request: MemberRequest) -> HttpResponse:
     """Keep an uploaded file and go on to its columns (CSV) or straight to the dry run."""
     require_write(request.membership)
+    limit = max_upload_bytes()
+    # Refuse a file far over the limit before its body is read and stored.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
+        form = UploadForm.refused(
+            f"The file is over {limit / 1_048_576:.0f} MB, the most Keepwarm takes. "
+            "Split it into smaller files, or import it with `keepwarm import`."
+        )
+        return _home(request, form, status=400)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _home(request, form, status=400)

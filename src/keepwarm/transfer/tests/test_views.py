@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from keepwarm.clients.models import Client, Contact
+from keepwarm.lib.schedule import get_job
 from keepwarm.testing import BaseTestCase
+from keepwarm.transfer import jobs  # noqa: F401  (registers the job)
 from keepwarm.transfer.models import ImportUpload
 from keepwarm.transfer.tests.test_vcards import CARD_30
 
@@ -103,8 +107,20 @@ class ImportPagesTests(BaseTestCase):
     @override_settings(KEEPWARM_IMPORT_MAX_BYTES=100)
     def test_it_refuses_a_file_over_the_limit(self) -> None:
         response = self.post_upload(PEOPLE * 5)
-        self.assertContains(response, "the most Keepwarm takes is", status_code=400)
+        self.assertContains(response, "the most Keepwarm takes is 0 MB", status_code=400)
+        huge = self.post_upload(PEOPLE * 1000)
+        self.assertContains(
+            huge, "The file is over 0 MB, the most Keepwarm takes.", status_code=400
+        )
         self.assertFalse(ImportUpload.objects.exists())
+
+    def test_uploads_nobody_imports_are_forgotten_after_a_day(self) -> None:
+        self.post_upload(PEOPLE)
+        stored = ImportUpload.objects.get()
+        self.assertEqual(get_job("transfer.forget_uploads").run(now=timezone.now()), 0)
+        later = timezone.now() + dt.timedelta(days=1, minutes=1)
+        self.assertEqual(get_job("transfer.forget_uploads").run(now=later), 1)
+        self.assertFalse(ImportUpload.objects.filter(pk=stored.pk).exists())
 
     @override_settings(KEEPWARM_IMPORT_MAX_ROWS=1)
     def test_it_sends_a_long_file_to_the_command_line(self) -> None:
