@@ -52,6 +52,8 @@ STAGES = (
     "sources_feedback.ask",
     "sources_recovery.suggested_recoveries",
     "sources_recovery.tough_topics",
+    "sources_referrals.thank_referrers",
+    "sources_referrals.ask_referrals",
 )
 
 
@@ -276,9 +278,19 @@ def percentile(values: list[float], share: float) -> float:
 
 def stage_times(run: Callable[[], Any], repeats: int = 3) -> dict[str, float]:
     """Return the least time each stage of agenda_for took over a few instrumented runs."""
-    from keepwarm.agenda import kinds, selectors, sources_feedback, sources_recovery
+    from keepwarm.agenda import (
+        kinds,
+        selectors,
+        sources_feedback,
+        sources_recovery,
+        sources_referrals,
+    )
 
-    modules = {"sources_feedback": sources_feedback, "sources_recovery": sources_recovery}
+    modules = {
+        "sources_feedback": sources_feedback,
+        "sources_recovery": sources_recovery,
+        "sources_referrals": sources_referrals,
+    }
     found: dict[str, list[float]] = {}
     saved = []
     for stage in STAGES:
@@ -401,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "suggest_recovery",
         "tough_topic",
         "ask_feedback",
+        "thank_referrer",
+        "ask_referral",
     ):
         same.add_row(kind, f"{kinds.get(kind, 0):,}", "")
     console.print(same)
