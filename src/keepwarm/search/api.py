@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from keepwarm.lib.api import READ_ERRORS, PageIn, PageOut, member, paginate
 from keepwarm.search.models import DocumentKind
-from keepwarm.search.selectors import MAX_QUERY, SearchResults
+from keepwarm.search.selectors import CAP, MAX_QUERY, SearchResults
 
 router = Router(tags=["search"])
 
@@ -42,7 +42,17 @@ class SearchHitOut(Schema):
 
 class SearchPageOut(PageOut):
     counts: dict[str, int] = Field(
-        description="Hits of each kind for the whole query, whatever `kind` filters."
+        description=(
+            f"Hits of each kind for the whole query, whatever `kind` filters, each counted "
+            f"up to {CAP + 1:,} ({CAP + 1:,} means more than {CAP:,})."
+        )
+    )
+    more: bool = Field(
+        description=(
+            f"Some kind has more than {CAP:,} hits: then only the newest {CAP:,} "
+            "interactions and the newest {CAP:,} other records are ranked and paged "
+            "(`count` counts those). Add a word, or a `kind`, to narrow it."
+        ).replace("{CAP:,}", f"{CAP:,}")
     )
     results: list[SearchHitOut]
 
@@ -57,6 +67,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
     )
     page = paginate(request, results, filters)
     page["counts"] = results.counts()
+    page["more"] = results.more
     page["results"] = [
         {**vars(hit), "type": hit.type_label, "title_html": str(hit.title_html),
          "snippet_html": str(hit.snippet_html)}

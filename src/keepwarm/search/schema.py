@@ -2,8 +2,9 @@
 
 Services, bulk inserts, imports and cascading deletes all go through the database, so
 the index is kept there: each source table has insert, update and delete triggers that
-write its rows' text into `search_document`. On SQLite an external-content FTS5 table
-(`search_fts`) follows `search_document` by its own triggers; on PostgreSQL a generated
+write its rows' text into `search_document`. On SQLite a contentless FTS5 table
+(`search_fts`, which also indexes each row's workspace and kind as words of a `scope`
+column) follows `search_document` by its own triggers; on PostgreSQL a generated
 `tsvector` column with a GIN index does. The source tables belong to other apps: this
 module only reads them, and adds no migration to them.
 """
@@ -181,25 +182,47 @@ def sqlite_source_triggers(source: Source) -> list[str]:
     ]
 
 
+def _scope(row: str) -> str:
+    # The workspace, the group (interactions, or the other records) and the kind, as words
+    # of their own column: FTS5 then filters by them inside the index, not row by row.
+    return (
+        f"'w' || {row}.workspace_id || ' g' || "
+        f"CASE WHEN {row}.kind = 'interaction' THEN 'interaction' ELSE 'record' END || "
+        f"' k' || {row}.kind"
+    )
+
+
 SQLITE_FTS = [
-    # External content: the text lives once, in search_document; prefix indexes make the
-    # two- and three-letter prefixes of search-as-you-type cheap.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title, body, content='search_document', content_rowid='id', "
+    # Contentless: the text lives once, in search_document, and nothing is read back from
+    # the index but rowids and ranks. Prefix indexes make two- and three-letter prefixes
+    # (search as you type) cheap.
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "title, body, scope, content='', "
     "tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
 ]
 
+SQLITE_FTS_FILL = [
+    "INSERT INTO search_fts (search_fts) VALUES ('delete-all')",
+    "INSERT INTO search_fts (rowid, title, body, scope) "  # noqa: S608
+    f"SELECT d.id, d.title, d.body, {_scope('d')} FROM search_document d",
+]
+
+_FTS_DELETE = (
+    "INSERT INTO search_fts (search_fts, rowid, title, body, scope) "  # noqa: S608
+    f"VALUES ('delete', OLD.id, OLD.title, OLD.body, {_scope('OLD')}); "
+)
+_FTS_INSERT = (
+    "INSERT INTO search_fts (rowid, title, body, scope) "  # noqa: S608
+    f"VALUES (NEW.id, NEW.title, NEW.body, {_scope('NEW')}); "
+)
+
 SQLITE_FTS_TRIGGERS = [
-    "CREATE TRIGGER search_document_ins AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END",
-    "CREATE TRIGGER search_document_del AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts (search_fts, rowid, title, body) "
-    "VALUES ('delete', OLD.id, OLD.title, OLD.body); END",
+    f"CREATE TRIGGER search_document_ins AFTER INSERT ON search_document BEGIN {_FTS_INSERT}END",
+    f"CREATE TRIGGER search_document_del AFTER DELETE ON search_document BEGIN {_FTS_DELETE}END",
     "CREATE TRIGGER search_document_upd AFTER UPDATE ON search_document "
-    "WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body BEGIN "
-    "INSERT INTO search_fts (search_fts, rowid, title, body) "
-    "VALUES ('delete', OLD.id, OLD.title, OLD.body); "
-    "INSERT INTO search_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END",
+    "WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body "
+    "OR OLD.workspace_id IS NOT NEW.workspace_id OR OLD.kind IS NOT NEW.kind "
+    f"BEGIN {_FTS_DELETE}{_FTS_INSERT}END",
 ]
 
 
@@ -310,8 +333,16 @@ def install(connection: Any) -> None:
         _run(connection, [backfill_sql(source, vendor), *source_triggers(source, vendor)])
     if vendor == "sqlite":
         # Built once over the back-filled rows, then kept row by row by its triggers.
-        _run(connection, ["INSERT INTO search_fts (search_fts) VALUES ('rebuild')"])
-        _run(connection, SQLITE_FTS_TRIGGERS)
+        _run(connection, [*SQLITE_FTS_FILL, *SQLITE_FTS_TRIGGERS])
+
+
+def sqlite_rebuild_fts(connection: Any) -> None:
+    """Replace the FTS5 table and its triggers by the current design, filled from the rows."""
+    if connection.vendor != "sqlite":
+        return
+    _run(connection, [f"DROP TRIGGER IF EXISTS {n}" for n in FTS_TRIGGERS])
+    _run(connection, ["DROP TABLE IF EXISTS search_fts", *SQLITE_FTS])
+    _run(connection, [*SQLITE_FTS_FILL, *SQLITE_FTS_TRIGGERS])
 
 
 def uninstall(connection: Any) -> None:
@@ -357,8 +388,7 @@ def ensure_triggers(connection: Any) -> list[str]:
     repaired = []
     if vendor == "sqlite" and not set(FTS_TRIGGERS) <= existing:
         _run(connection, [f"DROP TRIGGER IF EXISTS {n}" for n in FTS_TRIGGERS])
-        _run(connection, ["INSERT INTO search_fts (search_fts) VALUES ('rebuild')"])
-        _run(connection, SQLITE_FTS_TRIGGERS)
+        _run(connection, [*SQLITE_FTS_FILL, *SQLITE_FTS_TRIGGERS])
         repaired.append("index")
     for source in SOURCES:
         names = trigger_names(source)

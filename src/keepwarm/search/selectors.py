@@ -192,15 +192,24 @@ _SELECT = (
     "d.happened_at, c.name AS client_name, p.name AS contact_name "
 )
 _JOINS = (
+    "JOIN search_document d ON d.id = h.id "
     "LEFT JOIN clients_client c ON c.id = d.client_id "
     "LEFT JOIN clients_contact p ON p.id = d.parent_id AND d.kind = 'fact' "
 )
+RECORD_KINDS = tuple(k for k in DocumentKind.values if k != DocumentKind.INTERACTION)
+
+# How many hits of one kind are counted, and how many of the newest hits of a group are
+# ranked. A broad word in a big workspace (a prefix while typing, at 1,000,000 emails)
+# then costs as much as a narrow one; an added word brings a complete, ranked list back.
+CAP = 1_000
 
 
 class SearchResults(Sequence[Hit]):
     """The hits of one query in one workspace: counted once, fetched a page at a time.
 
-    Every statement is filtered by the workspace id that each index row carries.
+    Every statement is filtered by the workspace id that each index row carries. When a
+    group (interactions, or the other records) has more than CAP hits, the newest CAP of
+    them are the ones ranked and paged.
     """
 
     def __init__(self, *, workspace_id: int, q: str, kind: str = "") -> None:
@@ -210,33 +219,75 @@ class SearchResults(Sequence[Hit]):
         self.kind = kind if kind in DocumentKind.values else ""
         self._counts: dict[str, int] | None = None
 
-    def _match(self) -> tuple[str, str, list[Any]]:
-        """Return (FROM, WHERE, params) of the match in this workspace, on this database."""
+    # The match of a set of kinds, on each database ------------------------------------------
+
+    def _fts5(self, scope: str) -> str:
+        words = fts5_query(self.terms)
+        return (
+            f'scope : "w{self.workspace_id}" AND scope : "{scope}" AND {{title body}} : ({words})'
+        )
+
+    def _pg_where(self, kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
+        marks = ", ".join(["%s"] * len(kinds))
+        where = (
+            "d.document @@ to_tsquery('simple', %s) AND d.workspace_id = %s "
+            f"AND d.kind IN ({marks})"
+        )
+        return where, [tsquery(self.terms), self.workspace_id, *kinds]
+
+    def _newest(self, kinds: tuple[str, ...], scope: str) -> tuple[str, list[Any]]:
+        """Return a subquery of the newest CAP hits among these kinds: id and score."""
         if connection.vendor == "sqlite":
-            source = "FROM search_fts f JOIN search_document d ON d.id = f.rowid "
-            where = "WHERE search_fts MATCH %s AND d.workspace_id = %s "
-            return source, where, [fts5_query(self.terms), self.workspace_id]
-        source = "FROM search_document d "
-        where = "WHERE d.document @@ to_tsquery('simple', %s) AND d.workspace_id = %s "
-        return source, where, [tsquery(self.terms), self.workspace_id]
+            sql = (
+                "SELECT * FROM (SELECT rowid AS id, bm25(search_fts, 10.0, 1.0, 0.0) AS score "
+                "FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s)"
+            )
+            return sql, [self._fts5(scope), CAP]
+        where, params = self._pg_where(kinds)
+        sql = f"(SELECT d.id FROM search_document d WHERE {where} ORDER BY d.id DESC LIMIT %s)"  # noqa: S608
+        return sql, [*params, CAP]
+
+    # Counting ------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        """Return how many hits there are of each kind (kinds without hits are left out)."""
+        """Return how many hits of each kind there are, each at most CAP + 1 (kinds without
+        hits are left out)."""
         if self._counts is None:
             self._counts = {}
             if self.terms:
-                source, where, params = self._match()
-                sql = f"SELECT d.kind, COUNT(*) {source}{where}GROUP BY d.kind"
-                self._counts = dict(self._fetch(sql, params))
+                parts, params = [], []
+                for kind in DocumentKind.values:
+                    if connection.vendor == "sqlite":
+                        inner = "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s"
+                        params += [self._fts5(f"k{kind}"), CAP + 1]
+                    else:
+                        where, kind_params = self._pg_where((kind,))
+                        inner = f"SELECT 1 FROM search_document d WHERE {where} LIMIT %s"  # noqa: S608
+                        params += [*kind_params, CAP + 1]
+                    parts.append(f"(SELECT COUNT(*) FROM ({inner}) AS k)")  # noqa: S608
+                rows = self._fetch("SELECT " + ", ".join(parts), params)
+                if rows:
+                    self._counts = {
+                        k: int(n) for k, n in zip(DocumentKind.values, rows[0], strict=True) if n
+                    }
         return self._counts
 
     @property
     def total(self) -> int:
-        return sum(self.counts().values())
+        """Return how many hits there are, counting at most CAP of each kind."""
+        return sum(min(n, CAP) for n in self.counts().values())
+
+    @property
+    def more(self) -> bool:
+        """Return whether some kind has more hits than were counted."""
+        return any(n > CAP for n in self.counts().values())
 
     def __len__(self) -> int:
         counts = self.counts()
-        return counts.get(self.kind, 0) if self.kind else sum(counts.values())
+        if self.kind:
+            return min(counts.get(self.kind, 0), CAP)
+        records = sum(counts.get(k, 0) for k in RECORD_KINDS)
+        return min(counts.get(DocumentKind.INTERACTION, 0), CAP) + min(records, CAP)
 
     @overload
     def __getitem__(self, index: int) -> Hit: ...
@@ -251,21 +302,33 @@ class SearchResults(Sequence[Hit]):
     def __iter__(self) -> Iterator[Hit]:
         return iter(self[:])
 
+    # One page ------------------------------------------------------------------------------
+
     def page(self, offset: int, limit: int) -> list[Hit]:
         """Return `limit` hits from `offset`, best first."""
         if limit <= 0 or not len(self):
             return []
-        source, where, params = self._match()
         if self.kind:
-            where += "AND d.kind = %s "
-            params.append(self.kind)
+            groups = [((self.kind,), f"k{self.kind}")]
+        else:
+            groups = [
+                ((DocumentKind.INTERACTION.value,), "ginteraction"),
+                (RECORD_KINDS, "grecord"),
+            ]
+        subqueries, params = [], []
+        for kinds, scope in groups:
+            sql, group_params = self._newest(kinds, scope)
+            subqueries.append(sql)
+            params += group_params
+        hits = " UNION ALL ".join(subqueries)
         if connection.vendor == "sqlite":
             # bm25 is lower for better matches; a title match weighs ten times a body one.
-            order = "ORDER BY bm25(search_fts, 10.0, 1.0), d.id DESC "
+            order = "ORDER BY h.score, d.id DESC "
         else:
+            # ts_rank weighs the title (A) 1.0 and the body (B) 0.4.
             order = "ORDER BY ts_rank(d.document, to_tsquery('simple', %s)) DESC, d.id DESC "
-            params.append(params[0])
-        sql = f"{_SELECT}{source}{_JOINS}{where}{order}LIMIT %s OFFSET %s"
+            params.append(tsquery(self.terms))
+        sql = f"{_SELECT}FROM ({hits}) AS h {_JOINS}{order}LIMIT %s OFFSET %s"
         docs = self._raw(sql, [*params, limit, offset])
         return [_hit(doc, self.terms) for doc in docs]
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from keepwarm.accounts.decorators import MemberRequest, member_required
-from keepwarm.search.selectors import KIND_TABS, MAX_QUERY, SearchResults
+from keepwarm.search.selectors import CAP, KIND_TABS, MAX_QUERY, SearchResults
 
 RESULTS_PER_PAGE = 20
 
@@ -30,9 +30,13 @@ def search(request: MemberRequest) -> HttpResponse:
         "page_obj": page,
         "hits": list(page.object_list),
         "total": results.total,
+        "more": results.more,
+        "more_here": counts.get(results.kind, 0) > CAP if results.kind else results.more,
+        "cap": CAP,
         "tabs": [
-            {"kind": kind, "label": label, "count": counts.get(kind, 0)}
+            {"kind": kind, "label": label, "count": min(n, CAP), "more": n > CAP}
             for kind, label in KIND_TABS
+            if (n := counts.get(kind, 0))
         ],
         "max_query": MAX_QUERY,
     }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.db import connection
+from django.urls import reverse
 
 from keepwarm.clients import services as client_services
 from keepwarm.clients.models import Client, Contact, Goal, PersonalFact
@@ -123,3 +126,39 @@ class IndexTests(SearchTestCase):
                 [kind, object_id],
             )
             return str(cursor.fetchone()[0])
+
+
+class BroadQueryTests(SearchTestCase):
+    """Past CAP hits of a group, only its newest CAP are counted, ranked and paged."""
+
+    def test_it_ranks_the_newest_hits_of_a_broad_word_and_keeps_the_records(self) -> None:
+        emails = Interaction.objects.bulk_create(
+            Interaction(
+                workspace=self.workspace,
+                client=self.harbor,
+                channel="email",
+                direction="inbound",
+                subject=f"Harbor note {n}",
+            )
+            for n in range(5)
+        )
+        with mock.patch("keepwarm.search.selectors.CAP", 2):
+            results = SearchResults(workspace_id=self.workspace.pk, q="harbor")
+            self.assertEqual(results.counts(), {"client": 1, "contact": 1, "interaction": 3})
+            self.assertTrue(results.more)
+            self.assertEqual(len(results), 4)
+            found = [(hit.kind, hit.id) for hit in results]
+            newest = {("interaction", e.pk) for e in emails[-2:]}
+            self.assertEqual(
+                set(found), {("client", self.harbor.pk), ("contact", self.lena.pk), *newest}
+            )
+            narrow = SearchResults(workspace_id=self.workspace.pk, q="harbor", kind="contact")
+            self.assertEqual([(h.kind, h.id) for h in narrow], [("contact", self.lena.pk)])
+        self.login(self.alice)
+        with (
+            mock.patch("keepwarm.search.selectors.CAP", 2),
+            mock.patch("keepwarm.search.views.CAP", 2),
+        ):
+            response = self.client.get(reverse("search"), {"q": "harbor"})
+        self.assertContains(response, "More than 4 results for “harbor”")
+        self.assertContains(response, 'Emails, calls and meetings <span class="badge">2+</span>')
