@@ -308,6 +308,7 @@ class SearchResults(Sequence[Hit]):
         """Return `limit` hits from `offset`, best first."""
         if limit <= 0 or not len(self):
             return []
+        groups: list[tuple[tuple[str, ...], str]]
         if self.kind:
             groups = [((self.kind,), f"k{self.kind}")]
         else:
@@ -315,7 +316,8 @@ class SearchResults(Sequence[Hit]):
                 ((DocumentKind.INTERACTION.value,), "ginteraction"),
                 (RECORD_KINDS, "grecord"),
             ]
-        subqueries, params = [], []
+        subqueries: list[str] = []
+        params: list[Any] = []
         for kinds, scope in groups:
             sql, group_params = self._newest(kinds, scope)
             subqueries.append(sql)
