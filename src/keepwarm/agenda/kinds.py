@@ -356,7 +356,7 @@ def meetings(run: Run, covered: QuerySet[Client], workspace_id: int, kinds: set[
             ),
             reason=f"due {when_words(due, run.today)}",
             action="Share something useful",
-            url=url(client_id),
+            url=url(client_id) + "#resources",  # the resources that fit them
             due=due,
             state=DUE if due <= run.today else UPCOMING,
             since=at,

@@ -1,4 +1,4 @@
-"""The brief in real Chromium: open it from Today's meeting-tomorrow item, then print it."""
+"""The brief in real Chromium: open it from Today, print it, then share what it suggests."""
 
 from __future__ import annotations
 
@@ -78,3 +78,17 @@ def test_open_the_brief_from_today_and_print_it(page: Page, base_url: str) -> No
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"the brief printed on {pages} pages"
+
+    # Back on screen: share the suggested resource from the client page, with the live check.
+    page.emulate_media(media="screen")
+    page.goto(f"/clients/{harbor.pk}/")
+    panel = page.locator("#resources")
+    panel.get_by_role("link", name=re.compile("^Share")).click()
+    expect(page.get_by_role("heading", name="Share “Online bookings checklist”")).to_be_visible()
+    expect(page.locator(".plain-summary")).to_contain_text("Reading ease")
+    assert_accessible(page, "the share form")
+    page.get_by_role("button", name="Share it").click()
+    expect(page.locator(".flash")).to_contain_text("logged it as a value-add")
+    expect(page.locator("#resources")).to_contain_text("Nothing in the library fits")
+    page.goto("/resources/")
+    assert_accessible(page, "the resource library")

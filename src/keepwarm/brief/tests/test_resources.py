@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from keepwarm.accounts.models import AuditEvent
+from keepwarm.agenda.selectors import agenda_for
 from keepwarm.brief.services import resource_share
 from keepwarm.clients import services
 from keepwarm.clients.models import Client, Contact, Resource, ResourceShare
@@ -158,6 +159,21 @@ class ResourceTests(BaseTestCase):
             )
         with self.assertNumQueries(8):
             self.client.get("/resources/?tag=bakery")
+
+    def test_todays_value_add_item_leads_to_the_suggestions_and_a_share_clears_it(self) -> None:
+        Interaction.objects.create(
+            workspace=self.workspace,
+            client=self.harbor,
+            channel="meeting",
+            direction="outbound",
+            occurred_at=NOW - dt.timedelta(days=1),
+        )
+        items = agenda_for(membership=self.alice_m, now=NOW, mine=False, kinds=["value_add"])
+        self.assertEqual([i.url for i in items], [f"/clients/{self.harbor.pk}/#resources"])
+        self.share(self.reviews)
+        self.assertEqual(
+            agenda_for(membership=self.alice_m, now=NOW, mine=False, kinds=["value_add"]), []
+        )
 
     def test_the_library_pages_add_edit_and_delete_with_confirmation(self) -> None:
         self.login(self.alice)
