@@ -63,7 +63,7 @@ class ImportPagesTests(BaseTestCase):
         self.assertContains(review, "Clients: 1 to create, 0 to update, 0 unchanged")
         self.assertContains(
             review,
-            '<td class="num">3</td><td>E-mail</td><td>Enter a valid email address.</td>',
+            "<td>3</td><td>E-mail</td><td>Enter a valid email address.</td>",
             html=False,
         )
         self.assertContains(review, "Import 1 row</button>")
