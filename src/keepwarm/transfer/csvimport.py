@@ -70,6 +70,12 @@ def csv_open(stream: BinaryIO) -> CsvFile:
     return CsvFile(headers, reader, text)
 
 
+def source_for(program: str) -> str:
+    """Return the ledger source of a CSV's external ids: "csv", or "csv:<program>"."""
+    name = " ".join(program.casefold().split())[:70]
+    return f"{SOURCE}:{name}" if name else SOURCE
+
+
 class RowInvalid(Exception):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(problems)
@@ -87,6 +93,7 @@ class _Run:
     membership: Membership
     labels: dict[str, str]  # field key -> the column header that fills it
     result: ImportResult
+    source: str = SOURCE
     members: dict[str, User] = field(default_factory=dict)
     seen: dict[tuple[str, int], str] = field(default_factory=dict)
     client_names: dict[str, int] = field(default_factory=dict)  # casefolded name -> pk
@@ -242,7 +249,7 @@ def _by_id[M: (Client, Contact)](run: _Run, model: type[M], values: dict[str, st
     if f"{kind}.external_id" in values:
         return ref_find(
             workspace=run.membership.workspace,
-            source=SOURCE,
+            source=run.source,
             kind=kind,
             external_id=values[f"{kind}.external_id"],
             model=model,
@@ -370,7 +377,7 @@ def _apply_row(run: _Run, values: dict[str, str]) -> tuple[dict[tuple[str, int],
     if "client.external_id" in values:
         ref_remember(
             workspace=workspace,
-            source=SOURCE,
+            source=run.source,
             kind="client",
             external_id=values["client.external_id"],
             object_id=client.pk,
@@ -382,7 +389,7 @@ def _apply_row(run: _Run, values: dict[str, str]) -> tuple[dict[tuple[str, int],
         if "contact.external_id" in values:
             ref_remember(
                 workspace=workspace,
-                source=SOURCE,
+                source=run.source,
                 kind="contact",
                 external_id=values["contact.external_id"],
                 object_id=contact.pk,
@@ -405,12 +412,17 @@ def csv_import(
     headers: list[str],
     dry_run: bool = False,
     on_row: Callable[[int], None] | None = None,
+    program: str = "",
 ) -> ImportResult:
-    """Import clients and people row by row; return what was (or would be) done and why not."""
+    """Import clients and people row by row; return what was (or would be) done and why not.
+
+    External ids are remembered per `program` (such as "hubspot"), so that two programs'
+    id 1 stay two records; without one they share the plain CSV namespace.
+    """
     require_write(membership)
     labels = {key: header for key, header in zip(mapping, headers, strict=False) if key}
     result = ImportResult(dry_run=dry_run)
-    run = _Run(membership=membership, labels=labels, result=result)
+    run = _Run(membership=membership, labels=labels, result=result, source=source_for(program))
     run.members = {
         u.email.casefold(): u
         for u in User.objects.filter(memberships__workspace_id=membership.workspace_id)

@@ -35,6 +35,13 @@ class UploadForm(forms.Form):
         label="File",
         help_text="Nothing is saved until you have checked what the import would do.",
     )
+    program = forms.CharField(
+        label="Exported from",
+        required=False,
+        max_length=70,
+        help_text="For a CSV with id columns: the program it came from, such as HubSpot. "
+        "Its ids are then kept apart from another program's.",
+    )
 
     @classmethod
     def refused(cls, message: str) -> UploadForm:

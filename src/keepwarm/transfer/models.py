@@ -24,7 +24,8 @@ class RefKind(models.TextChoices):
 class ExternalRef(WorkspaceScoped):
     """An id another program gave a record, so that importing it again updates it."""
 
-    source = models.CharField(max_length=10, choices=Source.choices)
+    # "csv", "vcard" or "ics"; a CSV's ids may be kept apart per program: "csv:hubspot".
+    source = models.CharField(max_length=80)
     kind = models.CharField(max_length=12, choices=RefKind.choices)
     external_id = models.CharField(max_length=500)
     object_id = models.PositiveBigIntegerField()

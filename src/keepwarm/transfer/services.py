@@ -48,7 +48,9 @@ def ref_remember(
 
 
 @transaction.atomic
-def upload_create(*, membership: Membership, source: str, upload: UploadedFile) -> ImportUpload:
+def upload_create(
+    *, membership: Membership, source: str, upload: UploadedFile, program: str = ""
+) -> ImportUpload:
     """Keep an uploaded file until it is imported; refuse one over the size limit."""
     require_write(membership)
     limit = max_upload_bytes()
@@ -70,6 +72,7 @@ def upload_create(*, membership: Membership, source: str, upload: UploadedFile) 
         filename=(upload.name or "upload")[:255],
         content=content,
         size=len(content),
+        mapping={"program": program.strip()} if program.strip() else {},
         created_by=membership.user,
     )
 
@@ -89,7 +92,8 @@ def upload_save_mapping(
 ) -> None:
     """Remember the columns chosen for an upload, so a mistake never loses them."""
     require_write(membership)
-    upload.mapping = {"columns": mapping}
+    saved = upload.mapping if isinstance(upload.mapping, dict) else {}
+    upload.mapping = {**saved, "columns": mapping}
     upload.save(update_fields=["mapping"])
 
 

@@ -85,6 +85,7 @@ def transfer_upload(request: MemberRequest) -> HttpResponse:
             membership=request.membership,
             source=form.cleaned_data["source"],
             upload=form.cleaned_data["file"],
+            program=form.cleaned_data["program"],
         )
     except ValidationError as error:
         apply_service_errors(form, error)
@@ -195,6 +196,9 @@ def _run(request: MemberRequest, upload: ImportUpload, *, dry_run: bool) -> Impo
             mapping=_saved_mapping(upload, opened.headers),
             headers=opened.headers,
             dry_run=dry_run,
+            program=str(upload.mapping.get("program", ""))
+            if isinstance(upload.mapping, dict)
+            else "",
         )
     if upload.source == Source.VCARD:
         text = open_text(_stream(upload))

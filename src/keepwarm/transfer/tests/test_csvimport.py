@@ -169,6 +169,30 @@ class CsvImportTests(BaseTestCase):
             ExternalRef.objects.filter(workspace=self.workspace, source="csv").count(), 2
         )
 
+    def test_it_keeps_two_programs_ids_apart(self) -> None:
+        mapping = ["client.external_id", "client.name"]
+        opened = csv_open(io.BytesIO(b"Id,Company\n1,Harbor Dental\n"))
+        csv_import(
+            membership=self.alice_m,
+            rows=opened.rows,
+            mapping=mapping,
+            headers=opened.headers,
+            program="HubSpot",
+        )
+        opened = csv_open(io.BytesIO(b"Id,Company\n1,Crumb & Co\n"))
+        result = csv_import(
+            membership=self.alice_m,
+            rows=opened.rows,
+            mapping=mapping,
+            headers=opened.headers,
+            program="Pipedrive",
+        )
+        self.assertEqual(result.count("client", "created"), 1)
+        self.assertEqual(
+            sorted(ExternalRef.objects.values_list("source", flat=True)),
+            ["csv:hubspot", "csv:pipedrive"],
+        )
+
     def test_it_never_matches_another_workspaces_records(self) -> None:
         theirs = Client.objects.create(workspace=self.charlies_workspace, name="Harbor Dental")
         data = f"Client id,Client name\n{theirs.pk},Harbor Dental\n".encode()

@@ -44,6 +44,13 @@ def add_csv(parser: CommandParser) -> None:
         "(or COLUMN=ignore); other columns are guessed from their header. Fields: "
         + ", ".join(FIELDS),
     )
+    parser.add_argument(
+        "--program",
+        metavar="NAME",
+        default="",
+        help="The program the file comes from (such as hubspot): its external ids are kept "
+        "apart from another program's.",
+    )
 
 
 def handle_csv(console: Console, options: dict[str, Any]) -> None:
@@ -72,6 +79,7 @@ def handle_csv(console: Console, options: dict[str, Any]) -> None:
                 headers=opened.headers,
                 dry_run=options["dry_run"],
                 on_row=lambda _n: advance(stream.tell()),
+                program=options["program"],
             )
     print_result(console, result, csvimport.KINDS, "row")
 
