@@ -30,7 +30,7 @@ class MailCommandTests(MailboxTestCase):
         self.add_account(password="wrong")
         out = StringIO()
         with self.assertRaisesMessage(CommandError, "1 of 1 mailboxes could not be read"):
-            call_command("mail", "sync", "--workspace", str(self.workspace.pk), stdout=out)
+            call_command("mail", "sync", "--workspace", self.workspace.name, stdout=out)
         self.assertIn("Studio inbox: The mail server refused the username", out.getvalue())
 
     def test_it_says_when_there_is_nothing_to_sync(self) -> None:
@@ -38,3 +38,8 @@ class MailCommandTests(MailboxTestCase):
         self.assertIn("No mailboxes", self.run_command("accounts"))
         with self.assertRaisesMessage(CommandError, "There is no mailbox 999"):
             self.run_command("sync", "--account", "999")
+        with self.assertRaisesMessage(CommandError, "no workspace with the id or exact name"):
+            self.run_command("accounts", "--workspace", "Nobody's")
+        self.assertIn(
+            "No mailboxes", self.run_command("accounts", "--workspace", str(self.workspace.pk))
+        )

@@ -18,9 +18,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from keepwarm.accounts.models import Workspace
 from keepwarm.mailboxes.models import MailboxAccount
 from keepwarm.mailboxes.selectors import mailboxes_for, with_latest_runs
 from keepwarm.mailboxes.sync import mailbox_sync
+
+
+def _workspace(wanted: str) -> Workspace:
+    wanted = wanted.strip()
+    found = Workspace.objects.filter(name=wanted).order_by("pk").first()
+    if found is None and wanted.isdigit():
+        found = Workspace.objects.filter(pk=int(wanted)).first()
+    if found is None:
+        raise CommandError(f"There is no workspace with the id or exact name {wanted!r}.")
+    return found
 
 
 class Command(BaseCommand):
@@ -33,7 +44,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="sync|accounts")
         sync = actions.add_parser("sync", help="Read new messages now.")
-        sync.add_argument("--workspace", type=int, metavar="ID", help="Only this workspace.")
+        sync.add_argument(
+            "--workspace", metavar="ID|NAME", help="Only this workspace (its id or exact name)."
+        )
         sync.add_argument(
             "--account",
             type=int,
@@ -41,7 +54,9 @@ class Command(BaseCommand):
             help="Only this mailbox (see `keepwarm mail accounts`), even when paused.",
         )
         accounts = actions.add_parser("accounts", help="List mailboxes and their last sync.")
-        accounts.add_argument("--workspace", type=int, metavar="ID", help="Only this workspace.")
+        accounts.add_argument(
+            "--workspace", metavar="ID|NAME", help="Only this workspace (its id or exact name)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # rich writes partial lines, which Django's OutputWrapper would end with newlines.
@@ -54,7 +69,7 @@ class Command(BaseCommand):
         )
         accounts = MailboxAccount.objects.select_related("workspace").order_by("workspace", "pk")
         if options.get("workspace"):
-            accounts = accounts.filter(workspace_id=options["workspace"])
+            accounts = accounts.filter(workspace=_workspace(options["workspace"]))
         if options["action"] == "accounts":
             self.list_accounts(console, accounts)
         else:
