@@ -35,8 +35,13 @@ from keepwarm.mailboxes.network import HostRefused, PinnedIMAPClient, connect, p
 
 logger = logging.getLogger("keepwarm.mailboxes")
 
-# How many messages one FETCH asks for; each batch is committed before the next.
-BATCH = 25
+# Sizes are asked for this many UIDs at a time; bodies are then fetched, ingested and
+# committed in chunks of at most CHUNK messages and CHUNK_BYTES, so memory stays bounded
+# whatever the mailbox holds.
+SIZE_BATCH = 500
+CHUNK = 200
+CHUNK_BYTES = 16 * 1024 * 1024
+TOO_LARGE = -1  # the size recorded for a message that is skipped, not fetched
 
 Progress = Callable[[str, int, int], None]
 
@@ -137,6 +142,20 @@ def _batches(items: list[int], size: int) -> Iterable[list[int]]:
         yield items[start : start + size]
 
 
+def _chunks(sized: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
+    """Split (uid, size) pairs into runs of at most CHUNK messages and CHUNK_BYTES."""
+    chunk: list[tuple[int, int]] = []
+    total = 0
+    for uid, size in sized:
+        if chunk and (len(chunk) >= CHUNK or total + size > CHUNK_BYTES):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append((uid, size))
+        total += max(size, 0)
+    if chunk:
+        yield chunk
+
+
 def _count(run: SyncRun, status: str) -> None:
     if status == "imported":
         run.imported += 1
@@ -190,34 +209,51 @@ def _sync_folder(
     done = 0
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     source = f"imap:{account.pk}:{folder}"
-    for batch in _batches(uids, BATCH):
-        if should_stop():
-            return
+    for batch in _batches(uids, SIZE_BATCH):
         sizes = client.fetch(batch, ["RFC822.SIZE"])
-        wanted = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
-        run.too_large += len(batch) - len(wanted)
-        raws: list[bytes] = []
-        if wanted:
-            bodies = client.fetch(wanted, ["BODY.PEEK[]"])
-            raws = [bytes(bodies[u][b"BODY[]"]) for u in wanted if u in bodies]
-        with transaction.atomic():
-            for outcome in ingest_messages(
-                workspace=account.workspace,
-                raws=raws,
-                our_addresses=account.our_addresses,
-                source=source,
-                by=by,
-            ):
-                _count(run, outcome.status)
-            state.last_uid = batch[-1]
-            state.updated_at = timezone.now()
-            state.save(update_fields=["last_uid", "updated_at"])
-            run.save(
-                update_fields=["imported", "duplicates", "unmatched", "quarantined", "too_large"]
-            )
-        done += len(batch)
-        if progress:
-            progress(folder, done, total)
+        sized = []
+        for uid in batch:
+            size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
+            # A message over the limit still moves the folder's position on, unread.
+            sized.append((uid, TOO_LARGE if size > limit else size))
+            run.too_large += size > limit
+        for chunk in _chunks(sized):
+            if should_stop():
+                return
+            _ingest_chunk(client, account, state, run, chunk, by=by, source=source)
+            done += len(chunk)
+            if progress:
+                progress(folder, done, total)
+
+
+def _ingest_chunk(
+    client: PinnedIMAPClient,
+    account: MailboxAccount,
+    state: FolderState,
+    run: SyncRun,
+    chunk: list[tuple[int, int]],
+    *,
+    by: User | None,
+    source: str,
+) -> None:
+    wanted = [uid for uid, size in chunk if size != TOO_LARGE]
+    raws: list[bytes] = []
+    if wanted:
+        bodies = client.fetch(wanted, ["BODY.PEEK[]"])
+        raws = [bytes(bodies[u][b"BODY[]"]) for u in wanted if u in bodies]
+    with transaction.atomic():
+        for outcome in ingest_messages(
+            workspace=account.workspace,
+            raws=raws,
+            our_addresses=account.our_addresses,
+            source=source,
+            by=by,
+        ):
+            _count(run, outcome.status)
+        state.last_uid = chunk[-1][0]
+        state.updated_at = timezone.now()
+        state.save(update_fields=["last_uid", "updated_at"])
+        run.save(update_fields=["imported", "duplicates", "unmatched", "quarantined", "too_large"])
 
 
 def mailbox_sync(

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,6 +219,13 @@ def dovecot_server() -> Iterator[Dovecot]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason} The IMAP tests must run under CI.")
         pytest.skip(reason)
+    with running_dovecot() as server:
+        yield server
+
+
+@contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    """Run a throwaway Dovecot on free 127.0.0.1 ports until the block ends."""
     # Unix socket paths must stay short: pytest's tmp_path can be too long for Dovecot.
     base = Path(tempfile.mkdtemp(prefix="kwd", dir="/tmp"))
     os.chmod(base, 0o755)  # noqa: S103 (the mail user must reach its home)
@@ -259,7 +267,7 @@ def dovecot_server() -> Iterator[Dovecot]:
     process = subprocess.Popen(  # noqa: S603 (a fixed binary and our own config)
         [DOVECOT, "-F", "-c", str(server.config)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for_port(port, process, base / "dovecot.log")

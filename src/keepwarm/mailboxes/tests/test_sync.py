@@ -252,3 +252,17 @@ class BacklogTests(MailboxTestCase):
         run = mailbox_sync(account=self.add_account(), should_stop=lambda: True)
         self.assertEqual((run.error, run.imported), ("", 0))
         self.assertIsNotNone(run.finished_at)
+
+    def test_it_commits_chunk_by_chunk_so_an_interrupted_sync_goes_on_where_it_stopped(
+        self,
+    ) -> None:
+        for n in range(1, 6):
+            self.dovecot.append(self.user, message(n))
+        account = self.add_account(sent_folders=[])
+        asked = iter([False, False, True])  # stop before the second chunk of two
+        with mock.patch("keepwarm.mailboxes.sync.CHUNK", 2):
+            first = mailbox_sync(account=account, should_stop=lambda: next(asked, True))
+            self.assertEqual(first.imported, 2)
+            self.assertEqual(FolderState.objects.get(account=account).last_uid, 2)
+            rest = mailbox_sync(account=account)
+        self.assertEqual((rest.error, rest.imported, rest.duplicates), ("", 3, 0))
