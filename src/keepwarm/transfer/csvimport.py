@@ -36,6 +36,7 @@ from keepwarm.transfer.services import ref_find, ref_remember
 from keepwarm.transfer.textio import open_text, restore, sniff_delimiter
 
 BATCH_ROWS = 100
+MAX_CELL = 16 * 1024 * 1024
 SOURCE = "csv"
 KINDS = (("client", "Clients"), ("contact", "People"))
 
@@ -59,6 +60,8 @@ class CsvFile:
 
 def csv_open(stream: BinaryIO) -> CsvFile:
     """Open a CSV byte stream: detect its encoding and delimiter, read its header row."""
+    # A long note is one cell; the csv module's default limit (128 KB) would refuse it.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
     text = open_text(stream)
     delimiter = sniff_delimiter(text.readline())
     text.seek(0)
@@ -450,10 +453,11 @@ def _import_rows(
 ) -> None:
     result = run.result
     number = 1  # the header is row 1, as a spreadsheet numbers it
+    readable = _readable(rows, run)
     while True:
         done_in_batch = 0
         with transaction.atomic():
-            for row in rows:
+            for row in readable:
                 number += 1
                 done_in_batch += 1
                 if not any(cell.strip() for cell in row):
@@ -466,6 +470,22 @@ def _import_rows(
                     break
             else:
                 return
+
+
+def _readable(rows: Iterator[list[str]], run: _Run) -> Iterator[list[str]]:
+    """Yield rows until the file cannot be read any further, which is reported, not raised."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeError) as error:
+            run.result.failed_rows += 1
+            run.result.add_error(number, "", f"The file cannot be read from here on: {error}")
+            return
+        yield row
 
 
 def _one_row(run: _Run, number: int, row: list[str], mapping: list[str]) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 
 from django.core.exceptions import PermissionDenied
@@ -220,6 +221,25 @@ class CsvImportTests(BaseTestCase):
         run_import(self.alice_m, data)
         self.assertEqual(Client.objects.get(name="Harbor").owner, self.bob)
         self.assertTrue(Contact.objects.filter(name="Lena Ortiz").exists())
+
+    def test_a_long_note_imports_and_a_broken_file_stops_with_a_reason(self) -> None:
+        note = "x" * 200_000
+        run_import(self.alice_m, f'Company,Client notes\nHarbor,"{note}"\n'.encode())
+        self.assertEqual(len(Client.objects.get(name="Harbor").notes), 200_000)
+        opened = csv_open(io.BytesIO(b"Company\nCrumb\n" + b"y" * 40 + b"\nLater\n"))
+        limit = csv.field_size_limit(20)  # as if row 3 held a cell over the reader's limit
+        try:
+            result = csv_import(
+                membership=self.alice_m,
+                rows=opened.rows,
+                mapping=["client.name"],
+                headers=opened.headers,
+            )
+        finally:
+            csv.field_size_limit(limit)
+        self.assertEqual(result.count("client", "created"), 1)
+        self.assertEqual(result.errors[0].row, 3)
+        self.assertIn("The file cannot be read from here on", result.errors[0].reason)
 
     def test_a_viewer_cannot_import(self) -> None:
         with self.assertRaises(PermissionDenied):
