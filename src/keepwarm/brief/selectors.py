@@ -26,8 +26,13 @@ AHEAD_DAYS = 30
 BEHIND_DAYS = 14
 # Without an earlier meeting, "since the last meeting" covers this many days.
 NO_MEETING_DAYS = 30
-# At most this many interactions since the last meeting are listed.
+# The brief fits on one printed page: at most this many of each list are shown, the most
+# pressing first, with a note that there are more.
 SINCE_SHOWN = 12
+PROMISES_SHOWN = 12
+FACTS_SHOWN = 12
+# Questions from late promises and from personal facts: at most this many of each.
+ASKED_OF_EACH = 3
 # Feedback at or above these counts as happy: a moment to ask for a referral.
 HAPPY_AT_LEAST: dict[str, int] = {FeedbackKind.NPS: 9, FeedbackKind.CSAT: 4}
 SCALE_MAX: dict[str, int] = {FeedbackKind.NPS: 10, FeedbackKind.CSAT: 5}
@@ -96,8 +101,10 @@ class Brief:
     goals: list[Goal]
     people: list[Contact]
     facts: list[FactToAsk]
+    facts_more: int  # facts remembered but not listed
     dates: list[DateAhead]
     promises: list[PromiseLine]
+    promises_more: bool  # more open promises than are listed
     cases: list[CaseSummary]
     topics: list[TopicLine]
     feedback: FeedbackLine | None
@@ -166,13 +173,15 @@ def _questions(
             f"How do they feel now about what went wrong ({case.cause_label.lower()})? "
             f"Next step of the recovery: {case.next_step_label or 'agree the steps'}."
         )
-    for line in promises:
-        if line.overdue_days:
-            asks.append(
-                f"We are {_days(line.overdue_days)} late on “{line.commitment.what}”: say so "
-                "first, and agree a new date."
-            )
-    for due in topics:
+    late = [line for line in promises if line.overdue_days]
+    for line in late[:ASKED_OF_EACH]:
+        asks.append(
+            f"We are {_days(line.overdue_days)} late on “{line.commitment.what}”: say so "
+            "first, and agree a new date."
+        )
+    if len(late) > ASKED_OF_EACH:
+        asks.append("More promises are late: go through them together, one by one.")
+    for due in topics[:ASKED_OF_EACH]:
         asks.append(
             f"Raise the {due.topic.get_kind_display().lower()} topic: {due.topic.what_to_say}"
         )
@@ -180,9 +189,7 @@ def _questions(
         asks.append(f"How is “{goal.text}” going, and what would help most now?")
     if not goals:
         asks.append("What do they most want to achieve this year? No goals are recorded yet.")
-    for item in facts:
-        if not item.ask_now:
-            continue
+    for item in [f for f in facts if f.ask_now][:ASKED_OF_EACH]:
         happened = item.fact.date is not None and item.fact.date <= today
         verb = "Ask how it went" if happened else "Ask about"
         asks.append(f"{verb} ({item.contact.name}): {item.fact.text}")
@@ -233,7 +240,7 @@ def brief_for(
     for commitment in (
         Commitment.objects.filter(client=client, status=CommitmentStatus.OPEN)
         .select_related("promised_to")
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk")[: PROMISES_SHOWN + 1]
     ):
         words, late = _due_words(commitment.due_on, today)
         promises.append(PromiseLine(commitment, words, late))
@@ -280,9 +287,11 @@ def brief_for(
         since_more=len(since) > SINCE_SHOWN,
         goals=goals,
         people=people,
-        facts=facts,
+        facts=facts[:FACTS_SHOWN],
+        facts_more=max(0, len(facts) - FACTS_SHOWN),
         dates=_dates(people, today),
-        promises=promises,
+        promises=promises[:PROMISES_SHOWN],
+        promises_more=len(promises) > PROMISES_SHOWN,
         cases=cases,
         topics=topics,
         feedback=feedback,

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, TextField, Value
 
 from keepwarm.accounts.models import Membership
 from keepwarm.clients.models import (
@@ -119,7 +119,16 @@ def resource_suggestions(
     aims = [g for g in goals if g.status == GoalStatus.ACTIVE]
     industry = re.sub(r"\s+", " ", client.industry).strip().lower()
     sent = ResourceShare.objects.filter(client=client).values("resource_id")
-    resources = resource_library(client.workspace_id).exclude(pk__in=sent)
+    # Only resources with a tag found somewhere in the industry or the goals are loaded, so
+    # a big library costs no more than the few that may fit; words are checked below.
+    haystack = "\n".join([industry, *(g.text.lower() for g in aims)])
+    candidates = (
+        ResourceTag.objects.filter(workspace_id=client.workspace_id)
+        .annotate(haystack=Value(haystack, output_field=TextField()))
+        .filter(haystack__contains=F("name"))
+        .values("resource_id")
+    )
+    resources = resource_library(client.workspace_id).exclude(pk__in=sent).filter(pk__in=candidates)
     found: list[tuple[int, Suggestion]] = []
     for resource in resources:
         reasons: list[str] = []

@@ -164,12 +164,17 @@ class BriefPageTests(BaseTestCase):
             self.client.get(f"/clients/{small.pk}/brief/")
 
     def test_it_takes_the_same_queries_for_a_big_history(self) -> None:
-        big, big_meeting = seed(self, self.alice_m, size=6)
+        big, big_meeting = seed(self, self.alice_m, size=14)
         self.login(self.alice)
         self.client.get("/today/")
         with self.assertNumQueries(18):
             response = self.client.get(f"/meetings/{big_meeting.pk}/brief/")
         self.assertContains(response, "Knee operation 5")
+        # One printed page: long lists are cut, and say so.
+        self.assertContains(response, "2 more things remembered")
+        self.assertContains(response, "More open promises, due later")
+        self.assertContains(response, "More promises are late: go through them together")
+        self.assertNotContains(response, "Raise the price topic: Our rates go up in April 3")
         with self.assertNumQueries(19):
             self.client.get(f"/clients/{big.pk}/brief/")
 

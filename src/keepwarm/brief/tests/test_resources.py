@@ -76,6 +76,15 @@ class ResourceTests(BaseTestCase):
         self.assertEqual(reasons[self.dental.pk], ("for Dental",))
         self.assertEqual(reasons[self.reviews.pk], ("fits the goal “Get more online reviews”",))
 
+    def test_a_tag_must_match_whole_words(self) -> None:
+        services.resource_create(
+            membership=self.alice_m, title="Baking at scale", note="x", industries="bake"
+        )
+        services.resource_create(
+            membership=self.alice_m, title="50% off", note="x", topics="100%_off"
+        )
+        self.assertEqual(self.titles(self.bakery), ["Bakery footfall"])
+
     def test_it_never_suggests_one_already_sent_to_that_client(self) -> None:
         self.share(self.reviews)
         self.assertEqual(self.titles(self.harbor), ["Dental marketing checklist"])
