@@ -22,7 +22,7 @@ from keepwarm.accounts.records import (
 from keepwarm.accounts.services import audit_record
 from keepwarm.clients.models import Client, Contact
 from keepwarm.interactions.models import Channel, Direction, Interaction
-from keepwarm.lib.plain import check_text
+from keepwarm.lib.plain import reading_ease
 from keepwarm.lib.text import sentiment
 
 INTERACTION_FIELDS = (
@@ -53,7 +53,7 @@ def _reading_ease_of(direction: str, channel: str, body: str) -> float | None:
     """Return how plainly a message we wrote to the client reads; None for anything else."""
     if direction != Direction.OUTBOUND or channel not in WRITTEN_CHANNELS:
         return None
-    return check_text(body).reading_ease
+    return reading_ease(body)
 
 
 def _check_reply_flag(data: dict[str, Any], direction: str, channel: str) -> None:

@@ -534,6 +534,20 @@ def _reading_ease(words: int, sentences: int, syllables: int) -> float | None:
     return round(min(100.0, max(0.0, score)), 1)
 
 
+def reading_ease(text: str) -> float | None:
+    """Return the reading ease `check_text` gives `text`, without the rest of the check."""
+    text = text[:MAX_CHECK_CHARS]
+    skip = _spans_of(_SKIP, text)
+    words = sentences = syllables = 0
+    for start, end in _sentence_ranges(text, skip):
+        tokens = _tokens(text, start, end, skip)
+        if tokens:
+            sentences += 1
+            words += len(tokens)
+            syllables += sum(_syllables(t.lower) for t in tokens)
+    return _reading_ease(words, sentences, syllables)
+
+
 def check_text(
     text: str, *, target: float = DEFAULT_TARGET, glossary: Iterable[str] = ()
 ) -> PlainCheck:

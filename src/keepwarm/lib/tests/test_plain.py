@@ -18,6 +18,7 @@ from keepwarm.lib.plain import (
     PlainCheck,
     check_text,
     parse_glossary,
+    reading_ease,
     word_zipf,
 )
 
@@ -425,3 +426,17 @@ class RobustnessTests(SimpleTestCase):
             env={**os.environ, "PYTHONPATH": src},
         ).stdout
         self.assertEqual(out.split(), ["False", "False"])
+
+
+class ReadingEaseTests(SimpleTestCase):
+    def test_it_gives_the_same_reading_ease_as_the_whole_check(self) -> None:
+        for text in (
+            "We fixed the form. It sends emails again.",
+            "Notwithstanding the aforementioned considerations, the implementation "
+            "necessitates comprehensive reconfiguration of the infrastructure.",
+            "See https://example.com/a.b now. Call 01632 960000, or write to x@y.example!",
+            "",
+            "one",
+        ):
+            with self.subTest(text):
+                self.assertEqual(reading_ease(text), check_text(text).reading_ease)

@@ -155,3 +155,38 @@ class ParseTests(SimpleTestCase):
 
     def test_html_to_text_keeps_no_markup(self) -> None:
         self.assertEqual(html_to_text('<a href="javascript:x">link</a><img src=x>'), "link")
+
+
+class FastBodyTests(SimpleTestCase):
+    def test_it_finds_the_same_text_as_the_full_parser(self) -> None:
+        from email.message import EmailMessage
+
+        from keepwarm.mail import parse
+
+        nested = EmailMessage()
+        nested["From"] = "lena@harbor.example"
+        nested.set_content("Ünïcode plain text, long enough to be quoted-printable. " * 3)
+        nested.add_alternative("<p>Rich</p>", subtype="html")
+        nested.add_attachment(b"\x00\x01" * 500, maintype="application", subtype="octet-stream")
+        html_only = EmailMessage()
+        html_only["From"] = "lena@harbor.example"
+        html_only.set_content("<p>Only <b>HTML</b></p>", subtype="html", cte="base64")
+        samples = [
+            make_email(),
+            make_email(body="Plain", html="<p>Rich</p>"),
+            make_email(body="See the quote.", attachment=b"%PDF-1.4 binary"),
+            nested.as_bytes(),
+            html_only.as_bytes(),
+            hostile_corpus()["malformed_mime"],
+            hostile_corpus()["thousands_of_parts"],
+        ]
+        for raw in samples:
+            with self.subTest(raw[:60]):
+                capped, _ = parse._cap_structure(raw)
+                head, rest = parse._split_head(capped)
+                fast = parse._fast_body(parse._PARSER.parsebytes(head, headersonly=True), rest)
+                full = parse._body(parse._PARSER.parsebytes(capped))
+                if fast is not None:
+                    self.assertEqual(fast, full)
+        self.assertEqual(_read(nested.as_bytes()).body[:7], "Ünïcode")
+        self.assertEqual(_read(html_only.as_bytes()).body, "Only HTML")
