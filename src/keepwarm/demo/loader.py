@@ -21,6 +21,7 @@ from keepwarm.commitments.models import Commitment, CommitmentStatus
 from keepwarm.demo import roster, roster_more, roster_others, roster_trouble
 from keepwarm.demo.agenda import plan_meetings
 from keepwarm.demo.feedback import create_feedback
+from keepwarm.demo.mail import create_mail
 from keepwarm.demo.promises import PROMISES
 from keepwarm.demo.recovery import create_recovery
 from keepwarm.demo.referrals import create_referrals_and_resources
@@ -269,6 +270,7 @@ def _build(today: dt.date, progress: Progress) -> Workspace:
     plan_meetings(workspace, clock, clients, contacts, users)
     create_referrals_and_resources(workspace, clock, clients, contacts, users)
     create_reports(workspace, clock, clients, users)
+    create_mail(workspace, clock, users)
     step(6)
     _store_snapshots(workspace, today)
     progress("Done", len(STEPS), len(STEPS))

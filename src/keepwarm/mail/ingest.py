@@ -210,8 +210,12 @@ class _Ingest:
         """Return stored interactions by Message-ID, with their thread keys."""
         if not ids:
             return {}
-        rows = list(
-            Interaction.objects.filter(workspace=self.workspace, message_id__in=ids).values_list(
+        # By Message-ID alone, then the workspace in Python: with the workspace in the WHERE,
+        # SQLite may walk a workspace index over every interaction instead of this one.
+        rows = [
+            row[1:]
+            for row in Interaction.objects.filter(message_id__in=ids).values_list(
+                "workspace_id",
                 "pk",
                 "message_id",
                 "client_id",
@@ -220,7 +224,8 @@ class _Ingest:
                 "needs_reply",
                 "first_response_seconds",
             )
-        )
+            if row[0] == self.workspace.pk
+        ]
         threads = dict(
             MailMessage.objects.filter(interaction_id__in=[r[0] for r in rows]).values_list(
                 "interaction_id", "thread_key"
@@ -238,8 +243,9 @@ class _Ingest:
         earliest = min(p.occurred_at for p in wanted) - SUBJECT_WINDOW
         latest = max(p.occurred_at for p in wanted)
         subjects = {normalise_subject(p.parsed.subject) for p in wanted}
+        # The clients are this workspace's (the matcher's); leaving the workspace out of the
+        # WHERE lets the (client, occurred_at) index answer instead of a workspace-wide one.
         rows = Interaction.objects.filter(
-            workspace=self.workspace,
             client_id__in={p.match.client_id for p in wanted if p.match},
             channel=Channel.EMAIL,
             occurred_at__gte=earliest,

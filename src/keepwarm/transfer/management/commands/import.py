@@ -1,4 +1,4 @@
-"""`keepwarm import csv|vcard|ics FILE`: bring clients, people and meetings in from other programs.
+"""`keepwarm import csv|vcard|ics|mail`: bring clients, people, meetings and email in.
 
 Each subcommand is a parser and a handler below; add one by writing both and registering it
 in SUBCOMMANDS.
@@ -137,7 +137,8 @@ SUBCOMMANDS: dict[str, tuple[str, Adder, Handler]] = {
 class Command(BaseCommand):
     help = (
         "Import from other programs: `keepwarm import csv FILE` (clients and people), "
-        "`keepwarm import vcard FILE` (people), `keepwarm import ics FILE` (meetings). "
+        "`keepwarm import vcard FILE` (people), `keepwarm import ics FILE` (meetings), "
+        "`keepwarm import mail PATH...` (.eml files, folders of them, .mbox files). "
         "Importing the same file again updates what it imported instead of adding it twice."
     )
 
