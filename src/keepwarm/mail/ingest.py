@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Model
@@ -56,12 +56,12 @@ MAIL_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Insert plain rows (values for these fields, in this order) in one executemany."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    names = ", ".join(quote(getattr(model._meta.get_field(c), "column", c)) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -80,36 +80,41 @@ def _insert_interactions(interactions: list[Interaction], now: dt.datetime) -> N
         return
     ops = connection.ops
     fields = [f for f in Interaction._meta.concrete_fields if not f.primary_key]
-    getters: list[Callable[[Interaction], object]] = []
-    for f in fields:
-        if isinstance(f, models.DateTimeField):
-            getters.append(
-                lambda obj, name=f.attname: ops.adapt_datetimefield_value(getattr(obj, name))
-            )
-        elif isinstance(
+    plain = (
+        models.CharField, models.TextField, models.BooleanField, models.FloatField,
+        models.IntegerField, models.ForeignKey,
+    )  # fmt: skip
+    # (attribute, how to adapt it): "date" and "prep" go through the backend, "" as held.
+    plan: list[tuple[str, str, Any]] = [
+        (
+            f.attname,
+            "date"
+            if isinstance(f, models.DateTimeField)
+            else ""
+            if isinstance(f, plain)
+            else "prep",
             f,
-            (
-                models.CharField,
-                models.TextField,
-                models.BooleanField,
-                models.FloatField,
-                models.IntegerField,
-                models.ForeignKey,
-            ),
-        ):
-            getters.append(lambda obj, name=f.attname: getattr(obj, name))
-        else:
-            getters.append(lambda obj, f=f: f.get_db_prep_save(getattr(obj, f.attname), connection))
+        )
+        for f in fields
+    ]
     for obj in interactions:
         obj.updated_at = now
     quote = ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(str(f.column)) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, min(500, (connection.features.max_query_params or 999) // len(fields)))
     returning = connection.features.can_return_rows_from_bulk_insert
     for start in range(0, len(interactions), per_statement):
         chunk = interactions[start : start + per_statement]
-        params = [get(obj) for obj in chunk for get in getters]
+        params: list[Any] = []
+        for obj in chunk:
+            for attname, adapt, model_field in plan:
+                value = getattr(obj, attname)
+                if adapt == "date":
+                    value = ops.adapt_datetimefield_value(value)
+                elif adapt == "prep":
+                    value = model_field.get_db_prep_save(value, connection)
+                params.append(value)
         sql = (
             f"INSERT INTO {quote(Interaction._meta.db_table)} ({names}) VALUES "  # noqa: S608
             + ", ".join([row] * len(chunk))
@@ -506,7 +511,7 @@ class _Ingest:
         """Mark the messages our replies in this batch answer: the first reply sets the clock."""
         by_index = {p.index: p for p in batch}
         done: set[int] = set()
-        updates: list[tuple[object, ...]] = []
+        updates: list[tuple[Any, ...]] = []
         when = connection.ops.adapt_datetimefield_value(now)
         for p in sorted(batch, key=lambda x: x.occurred_at):
             if not p.answers or p.interaction is None:

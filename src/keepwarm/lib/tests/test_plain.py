@@ -428,7 +428,7 @@ class RobustnessTests(SimpleTestCase):
         self.assertEqual(out.split(), ["False", "False"])
 
 
-class ReadingEaseTests(SimpleTestCase):
+class ReadingEaseOnlyTests(SimpleTestCase):
     def test_it_gives_the_same_reading_ease_as_the_whole_check(self) -> None:
         for text in (
             "We fixed the form. It sends emails again.",
