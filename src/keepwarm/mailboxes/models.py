@@ -49,6 +49,8 @@ class MailboxAccount(WorkspaceScoped):
     enabled = models.BooleanField(default=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Set while a sync runs, so a "Sync now" and the worker never read one mailbox at once.
+    syncing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

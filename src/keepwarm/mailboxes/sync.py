@@ -10,6 +10,7 @@ message it already holds, so nothing is doubled.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import socket
 import ssl
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError, LoginError
 
@@ -41,6 +43,9 @@ logger = logging.getLogger("keepwarm.mailboxes")
 SIZE_BATCH = 500
 CHUNK = 200
 CHUNK_BYTES = 16 * 1024 * 1024
+# A sync that has held its mailbox this long is taken to have crashed.
+SYNC_LEASE = dt.timedelta(minutes=30)
+ALREADY_SYNCING = "Another sync of this mailbox is running; this one did nothing."
 TOO_LARGE = -1  # the size recorded for a message that is skipped, not fetched
 
 Progress = Callable[[str, int, int], None]
@@ -267,8 +272,33 @@ def mailbox_sync(
     """Read the account's new messages into the log and record the run (errors included).
 
     `max_messages` caps how many are read this time (the next run goes on from there);
-    `should_stop` is asked between batches.
+    `should_stop` is asked between batches. While another sync holds the mailbox, nothing
+    is read and the run returned (not saved) has ALREADY_SYNCING as its error.
     """
+    if not _claim(account):
+        return SyncRun(account=account, error=ALREADY_SYNCING)
+    try:
+        return _sync(
+            account, by=by, progress=progress, max_messages=max_messages, should_stop=should_stop
+        )
+    finally:
+        MailboxAccount.objects.filter(pk=account.pk).update(syncing_since=None)
+
+
+def _claim(account: MailboxAccount) -> bool:
+    now = timezone.now()
+    free = Q(syncing_since__isnull=True) | Q(syncing_since__lt=now - SYNC_LEASE)
+    return bool(MailboxAccount.objects.filter(free, pk=account.pk).update(syncing_since=now))
+
+
+def _sync(
+    account: MailboxAccount,
+    *,
+    by: User | None,
+    progress: Progress | None,
+    max_messages: int | None,
+    should_stop: Callable[[], bool],
+) -> SyncRun:
     run = SyncRun.objects.create(account=account)
     budget = [max_messages] if max_messages is not None else None
     try:

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
 from unittest import mock
 
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
 from keepwarm.accounts.models import AuditEvent
 from keepwarm.interactions.models import Interaction
 from keepwarm.mailboxes import network, services
 from keepwarm.mailboxes.jobs import sync_mailboxes
 from keepwarm.mailboxes.models import FolderState, MailboxAccount, MailboxSettings
-from keepwarm.mailboxes.sync import MailboxError, mailbox_probe, mailbox_sync
+from keepwarm.mailboxes.sync import (
+    ALREADY_SYNCING,
+    SYNC_LEASE,
+    MailboxError,
+    mailbox_probe,
+    mailbox_sync,
+)
 from keepwarm.mailboxes.testing import TLS_HOST
 from keepwarm.mailboxes.tests.helpers import LENA, OURS, MailboxTestCase, message
 
@@ -266,3 +274,21 @@ class BacklogTests(MailboxTestCase):
             self.assertEqual(FolderState.objects.get(account=account).last_uid, 2)
             rest = mailbox_sync(account=account)
         self.assertEqual((rest.error, rest.imported, rest.duplicates), ("", 3, 0))
+
+
+class OneSyncAtATimeTests(MailboxTestCase):
+    def test_it_leaves_a_mailbox_alone_while_another_sync_reads_it(self) -> None:
+        self.dovecot.append(self.user, message(1))
+        account = self.add_account()
+        MailboxAccount.objects.filter(pk=account.pk).update(syncing_since=timezone.now())
+        run = mailbox_sync(account=account)
+        self.assertEqual((run.error, run.imported), (ALREADY_SYNCING, 0))
+        self.assertFalse(account.sync_runs.exists())
+        # A sync that never finished (a crashed worker) gives the mailbox up after its lease.
+        MailboxAccount.objects.filter(pk=account.pk).update(
+            syncing_since=timezone.now() - SYNC_LEASE - dt.timedelta(seconds=1)
+        )
+        run = mailbox_sync(account=account)
+        self.assertEqual((run.error, run.imported), ("", 1))
+        account.refresh_from_db()
+        self.assertIsNone(account.syncing_since)
