@@ -321,6 +321,7 @@ def main() -> None:
     parser.add_argument("--child", choices=["import", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--mbox", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="0,1m", help="which databases: 0, 1m or both")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each; the best counts")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.mbox)
@@ -335,10 +336,22 @@ def main() -> None:
     rows = []
     rates: dict[str, float] = {}
     for size in args.sizes.split(","):
-        floor_run = measure("floor", size, mbox)
-        ours = measure("import", size, mbox)
+        # The machine is shared: alternate floor and import, and keep each one's best run.
+        floors, imports = [], []
+        for _ in range(args.runs):
+            floors.append(measure("floor", size, mbox))
+            imports.append(measure("import", size, mbox))
+        floor_run = min(floors, key=lambda r: r["seconds"])
+        ours = min(imports, key=lambda r: r["seconds"])
         rate = ours["messages"] / ours["seconds"]
         floor_rate = floor_run["messages"] / floor_run["seconds"]
+        console.print(
+            f"{SIZES[size]:,} existing: import runs "
+            + ", ".join(f"{r['messages'] / r['seconds']:,.0f}" for r in imports)
+            + " msg/s; floor runs "
+            + ", ".join(f"{r['messages'] / r['seconds']:,.0f}" for r in floors)
+            + f" msg/s; load average {os.getloadavg()[0]:.1f}"
+        )
         rates[size] = rate
         rows.append((size, ours, floor_run, rate, floor_rate))
     out = Table(title=f"Importing {args.messages:,} messages (SQLite)")
