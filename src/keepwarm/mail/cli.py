@@ -87,15 +87,16 @@ def _progress(console: Console) -> Iterator[ProgressCallback]:
         console=console,
         transient=True,
     )
-    tasks: dict[str, Any] = {}
-    started = time.monotonic()
+    tasks: dict[str, tuple[Any, float]] = {}
 
     def update(label: str, done: int, total: int, messages: int) -> None:
         if label not in tasks:
             name = Path(label).name or label
-            tasks[label] = bar.add_task(name, total=max(total, 1), messages=0, rate=0.0)
+            task = bar.add_task(name, total=max(total, 1), messages=0, rate=0.0)
+            tasks[label] = (task, time.monotonic())
+        task, started = tasks[label]
         rate = messages / max(time.monotonic() - started, 1e-6)
-        bar.update(tasks[label], completed=done, messages=messages, rate=rate)
+        bar.update(task, completed=done, messages=messages, rate=rate)
 
     with bar if console.is_terminal else contextlib.nullcontext():
         yield update

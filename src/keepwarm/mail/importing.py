@@ -19,7 +19,8 @@ CHUNK_BYTES = 1024 * 1024
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 TOO_LARGE = "larger than 30 MB"
 
-# progress(what, done, total, messages): done/total in bytes for mbox, files for folders.
+# progress(what, done, total, messages): done/total in bytes for mbox, files for folders;
+# messages read from this source so far.
 Progress = Callable[[str, int, int, int], None]
 
 
@@ -224,11 +225,13 @@ def _import_source(
 
     label = run.path if run else "file"
     done = 0
+    seen = 0
     for outcome in ingest_messages(
         workspace=workspace, raws=raws(), our_addresses=our_addresses, source=label, by=by
     ):
         summary.add(outcome)
         done += 1
+        seen += 1
         if run is not None:
             setattr(run, _RUN_FIELDS[outcome.status], getattr(run, _RUN_FIELDS[outcome.status]) + 1)
         last_end = ends[done - 1]
@@ -240,13 +243,13 @@ def _import_source(
             del ends[:done]
             done = 0
         if progress is not None:
-            progress(label, last_end, source.size, summary.messages)
+            progress(label, last_end, source.size, seen)
     if run is not None:
         run.offset = source.size
         run.finished_at = timezone.now()
         run.save()
     if progress is not None:
-        progress(label, source.size, source.size, summary.messages)
+        progress(label, source.size, source.size, seen)
 
 
 _RUN_FIELDS = {
