@@ -234,6 +234,7 @@ def child(mode: str, mbox: Path) -> None:
 def floor(workspace_id: int, mbox: Path) -> int:
     """Parse with the standard library, check duplicates per batch, insert in bulk."""
     import email.parser
+    import email.utils
     import hashlib
     from email import policy
 
@@ -243,14 +244,18 @@ def floor(workspace_id: int, mbox: Path) -> int:
     from keepwarm.mail.importing import split_mbox
 
     parser = email.parser.BytesParser(policy=policy.compat32)
-    client_id = (
-        connection.cursor()
-        .execute("SELECT id FROM clients_client WHERE workspace_id = %s LIMIT 1", [workspace_id])
-        .fetchone()[0]
-    )
-    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT email, client_id FROM clients_contact WHERE workspace_id = %s", [workspace_id]
+        )
+        clients = dict(cursor.fetchall())
+    # Rows go to their senders' clients at their own dates, as the real import's do, so both
+    # write to the same places in the indexes (one client at one moment would only append).
+    spread = sorted(set(clients.values()))
+    adapt = connection.ops.adapt_datetimefield_value
+    now = adapt(timezone.now())
     count = 0
-    batch: list[tuple[str, str, str]] = []
+    batch: list[tuple[str, str, str, int, Any]] = []
 
     def flush() -> None:
         keys = [b[0] for b in batch]
@@ -269,14 +274,14 @@ def floor(workspace_id: int, mbox: Path) -> int:
                 "is_personal_touch, is_job_report, message_id, in_reply_to, \"references\", "
                 "needs_reply, created_at, updated_at) VALUES (%s, %s, 'email', 'inbound', %s, "
                 "%s, %s, false, false, false, false, false, %s, '', '', true, %s, %s)",
-                [(workspace_id, client_id, now, s[:300], body, k[:64], now, now)
-                 for k, s, body in fresh],
+                [(workspace_id, client, at, s[:300], body, k[:64], now, now)
+                 for k, s, body, client, at in fresh],
             )  # fmt: skip
             cursor.executemany(
                 "INSERT INTO mail_mailmessage (workspace_id, fingerprint, message_id, "
                 "content_hash, in_reply_to, thread_key, source, created_at) "
                 "VALUES (%s, %s, %s, %s, '', '', '', %s)",
-                [(workspace_id, k, k, k, now) for k, _s, _b in fresh],
+                [(workspace_id, k, k, k, now) for k, *_rest in fresh],
             )
         batch.clear()
 
@@ -292,7 +297,10 @@ def floor(workspace_id: int, mbox: Path) -> int:
                     body = payload.decode(part.get_content_charset() or "utf-8", "replace")
                 break
         key = hashlib.sha256(f"{msg.get('Message-ID')}\n{body}".encode()).hexdigest()
-        batch.append((key, str(msg.get("Subject", "")), body))
+        sender = email.utils.parseaddr(str(msg.get("From", "")))[1]
+        client = clients.get(sender) or spread[count % len(spread)]
+        at = adapt(email.utils.parsedate_to_datetime(str(msg.get("Date"))))
+        batch.append((key, str(msg.get("Subject", "")), body, client, at))
         count += 1
         if len(batch) >= 500:
             flush()
