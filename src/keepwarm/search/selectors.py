@@ -223,9 +223,8 @@ class SearchResults(Sequence[Hit]):
 
     def _fts5(self, scope: str) -> str:
         words = fts5_query(self.terms)
-        return (
-            f'scope : "w{self.workspace_id}" AND scope : "{scope}" AND {{title body}} : ({words})'
-        )
+        # One scope word names the workspace and the kind (or group): "w12kclient".
+        return f'scope : "w{self.workspace_id}{scope}" AND {{title body}} : ({words})'
 
     def _pg_where(self, kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(kinds))
