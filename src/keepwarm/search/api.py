@@ -49,10 +49,9 @@ class SearchPageOut(PageOut):
     )
     more: bool = Field(
         description=(
-            f"Some kind has more than {CAP:,} hits: then only the newest {CAP:,} "
-            "interactions and the newest {CAP:,} other records are ranked and paged "
-            "(`count` counts those). Add a word, or a `kind`, to narrow it."
-        ).replace("{CAP:,}", f"{CAP:,}")
+            f"Some kind has more than {CAP:,} hits: then only its newest {CAP:,} are "
+            "ranked and paged (`count` counts those). Add a word, or a `kind`, to narrow it."
+        )
     )
     results: list[SearchHitOut]
 

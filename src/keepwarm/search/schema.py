@@ -3,7 +3,7 @@
 Services, bulk inserts, imports and cascading deletes all go through the database, so
 the index is kept there: each source table has insert, update and delete triggers that
 write its rows' text into `search_document`. On SQLite a contentless FTS5 table
-(`search_fts`, which also indexes each row's workspace and kind as words of a `scope`
+(`search_fts`, which also indexes each row's workspace and kind as a word of a `scope`
 column) follows `search_document` by its own triggers; on PostgreSQL a generated
 `tsvector` column with a GIN index does. The source tables belong to other apps: this
 module only reads them, and adds no migration to them.
@@ -183,14 +183,10 @@ def sqlite_source_triggers(source: Source) -> list[str]:
 
 
 def _scope(row: str) -> str:
-    # The workspace with the kind, and with the group (interactions, or the other records),
-    # as words of their own column ("w12kclient w12grecord"): FTS5 then filters by them
-    # inside the index, and each such word lists only that workspace's rows of that kind.
-    group = f"CASE WHEN {row}.kind = 'interaction' THEN 'interaction' ELSE 'record' END"
-    return (
-        f"'w' || {row}.workspace_id || 'k' || {row}.kind || ' w' || {row}.workspace_id || "
-        f"'g' || {group}"
-    )
+    # The workspace with the kind, as a word of its own column ("w12kclient"): FTS5 then
+    # filters by it inside the index, and the word lists only that workspace's rows of
+    # that kind.
+    return f"'w' || {row}.workspace_id || 'k' || {row}.kind"
 
 
 SQLITE_FTS = [

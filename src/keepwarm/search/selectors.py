@@ -196,11 +196,10 @@ _JOINS = (
     "LEFT JOIN clients_client c ON c.id = d.client_id "
     "LEFT JOIN clients_contact p ON p.id = d.parent_id AND d.kind = 'fact' "
 )
-RECORD_KINDS = tuple(k for k in DocumentKind.values if k != DocumentKind.INTERACTION)
 
-# How many hits of one kind are counted, and how many of the newest hits of a group are
-# ranked. A broad word in a big workspace (a prefix while typing, at 1,000,000 emails)
-# then costs as much as a narrow one; an added word brings a complete, ranked list back.
+# How many hits of one kind are counted, and how many of its newest hits are ranked. A
+# broad word in a big workspace (a prefix while typing, at 1,000,000 emails) then costs
+# as much as a narrow one; an added word brings a complete, ranked list back.
 CAP = 1_000
 
 
@@ -208,8 +207,7 @@ class SearchResults(Sequence[Hit]):
     """The hits of one query in one workspace: counted once, fetched a page at a time.
 
     Every statement is filtered by the workspace id that each index row carries. When a
-    group (interactions, or the other records) has more than CAP hits, the newest CAP of
-    them are the ones ranked and paged.
+    kind has more than CAP hits, the newest CAP of them are the ones ranked and paged.
     """
 
     def __init__(self, *, workspace_id: int, q: str, kind: str = "") -> None:
@@ -285,8 +283,7 @@ class SearchResults(Sequence[Hit]):
         counts = self.counts()
         if self.kind:
             return min(counts.get(self.kind, 0), CAP)
-        records = sum(counts.get(k, 0) for k in RECORD_KINDS)
-        return min(counts.get(DocumentKind.INTERACTION, 0), CAP) + min(records, CAP)
+        return self.total
 
     @overload
     def __getitem__(self, index: int) -> Hit: ...
@@ -307,18 +304,14 @@ class SearchResults(Sequence[Hit]):
         """Return `limit` hits from `offset`, best first."""
         if limit <= 0 or not len(self):
             return []
-        groups: list[tuple[tuple[str, ...], str]]
-        if self.kind:
-            groups = [((self.kind,), f"k{self.kind}")]
-        else:
-            groups = [
-                ((DocumentKind.INTERACTION.value,), "ginteraction"),
-                (RECORD_KINDS, "grecord"),
-            ]
+        # One subquery per kind, so that each reads its own short list: the workspace's
+        # word for that kind on SQLite, the (workspace, kind, id) index on PostgreSQL.
+        kinds = [self.kind] if self.kind else list(DocumentKind.values)
+        groups = [((kind,), f"k{kind}") for kind in kinds]
         subqueries: list[str] = []
         params: list[Any] = []
-        for kinds, scope in groups:
-            sql, group_params = self._newest(kinds, scope)
+        for group, scope in groups:
+            sql, group_params = self._newest(group, scope)
             subqueries.append(sql)
             params += group_params
         hits = " UNION ALL ".join(subqueries)
