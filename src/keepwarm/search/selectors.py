@@ -219,10 +219,11 @@ class SearchResults(Sequence[Hit]):
 
     # The match of a set of kinds, on each database ------------------------------------------
 
-    def _fts5(self, scope: str) -> str:
+    def _fts5(self, kinds: tuple[str, ...]) -> str:
         words = fts5_query(self.terms)
-        # One scope word names the workspace and the kind (or group): "w12kclient".
-        return f'scope : "w{self.workspace_id}{scope}" AND {{title body}} : ({words})'
+        # One scope word names the workspace and the kind: "w12kclient".
+        scopes = " OR ".join(f'"w{self.workspace_id}k{kind}"' for kind in kinds)
+        return f"scope : ({scopes}) AND {{title body}} : ({words})"
 
     def _pg_where(self, kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(kinds))
@@ -232,14 +233,14 @@ class SearchResults(Sequence[Hit]):
         )
         return where, [tsquery(self.terms), self.workspace_id, *kinds]
 
-    def _newest(self, kinds: tuple[str, ...], scope: str) -> tuple[str, list[Any]]:
-        """Return a subquery of the newest CAP hits among these kinds: id and score."""
+    def _newest(self, kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
+        """Return a subquery of the newest CAP hits of each of these kinds: id and score."""
         if connection.vendor == "sqlite":
             sql = (
                 "SELECT * FROM (SELECT rowid AS id, bm25(search_fts, 10.0, 1.0, 0.0) AS score "
                 "FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s)"
             )
-            return sql, [self._fts5(scope), CAP]
+            return sql, [self._fts5(kinds), CAP * len(kinds)]
         where, params = self._pg_where(kinds)
         sql = f"(SELECT d.id FROM search_document d WHERE {where} ORDER BY d.id DESC LIMIT %s)"  # noqa: S608
         return sql, [*params, CAP]
@@ -256,7 +257,7 @@ class SearchResults(Sequence[Hit]):
                 for kind in DocumentKind.values:
                     if connection.vendor == "sqlite":
                         inner = "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s"
-                        params += [self._fts5(f"k{kind}"), CAP + 1]
+                        params += [self._fts5((kind,)), CAP + 1]
                     else:
                         where, kind_params = self._pg_where((kind,))
                         inner = f"SELECT 1 FROM search_document d WHERE {where} LIMIT %s"  # noqa: S608
@@ -304,14 +305,21 @@ class SearchResults(Sequence[Hit]):
         """Return `limit` hits from `offset`, best first."""
         if limit <= 0 or not len(self):
             return []
-        # One subquery per kind, so that each reads its own short list: the workspace's
-        # word for that kind on SQLite, the (workspace, kind, id) index on PostgreSQL.
-        kinds = [self.kind] if self.kind else list(DocumentKind.values)
-        groups = [((kind,), f"k{kind}") for kind in kinds]
+        # Each subquery reads short lists: on PostgreSQL one kind through the (workspace,
+        # kind, id) index; on SQLite the workspace-and-kind words, the interactions apart
+        # (a common word's long list is then read twice, not once per kind).
+        groups: list[tuple[str, ...]]
+        if self.kind:
+            groups = [(self.kind,)]
+        elif connection.vendor == "sqlite":
+            records = tuple(k for k in DocumentKind.values if k != DocumentKind.INTERACTION)
+            groups = [(DocumentKind.INTERACTION.value,), records]
+        else:
+            groups = [(kind,) for kind in DocumentKind.values]
         subqueries: list[str] = []
         params: list[Any] = []
-        for group, scope in groups:
-            sql, group_params = self._newest(group, scope)
+        for group in groups:
+            sql, group_params = self._newest(group)
             subqueries.append(sql)
             params += group_params
         hits = " UNION ALL ".join(subqueries)
