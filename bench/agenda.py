@@ -71,6 +71,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--db-info", action="store_true", help="print the database facts only")
     parser.add_argument("--profile", action="store_true", help="also cProfile one agenda run")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="do not freeze the start-up objects after the warm-up (the server and the worker "
+        "do, see keepwarm.lib.heap)",
+    )
     return parser.parse_args(argv)
 
 
@@ -348,6 +354,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     with console.status("Warming up"):
         items = figure()
         counts = floor.run()
+    if not args.no_freeze:
+        # As `keepwarm serve` and `keepwarm worker` do once start-up is over: what is loaded
+        # now stays out of later collections (the items of the warm-up run are freed first).
+        from keepwarm.lib.heap import freeze_start_up
+
+        del items
+        freeze_start_up()
     figures, floors, figures_cpu, floors_cpu = [], [], [], []
     with console.status(f"Timing {args.runs} runs of each, alternating"):
         for _ in range(args.runs):
@@ -358,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             floors.append(wall)
             floors_cpu.append(cpu)
         with CaptureQueriesContext(connection) as captured:
-            figure()
+            items = figure()
         stages = stage_times(figure)
     load = os.getloadavg()
 
@@ -386,6 +399,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     result.add_row("floor CPU p50 / p95 (ms)", f"{d50:.1f} / {d95:.1f}")
     result.add_row("ratio of CPU time, p50 / p95", f"{c50 / d50:.2f} / {c95 / d95:.2f}")
     result.add_row("runs of each (alternated)", str(args.runs))
+    result.add_row(
+        "start-up objects frozen (as the server does)", "no" if args.no_freeze else "yes"
+    )
     result.add_row("queries run by agenda_for", str(len(captured.captured_queries)))
     result.add_row("items", f"{len(items):,}")
     result.add_row("load average (1, 5, 15 min) after", ", ".join(f"{x:.1f}" for x in load))

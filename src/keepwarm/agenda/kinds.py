@@ -80,6 +80,10 @@ class Run:
     check_ins_done: dict[int, dt.datetime] = field(default_factory=dict)
     urls: dict[str, Callable[[int], str]] = field(default_factory=dict)
     items: list[tuple[tuple[Any, ...], AgendaItem]] = field(default_factory=list)
+    now_stamp: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.now_stamp = self.now.timestamp()
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.zone).date()
@@ -100,52 +104,50 @@ class Run:
         overdue_days: int = 0,
         since: dt.datetime | None = None,
         pinned: bool = False,
-        **ids: int | None,
+        commitment_id: int | None = None,
+        interaction_id: int | None = None,
+        contact_id: int | None = None,
+        fact_id: int | None = None,
+        date_id: int | None = None,
+        report_id: int | None = None,
     ) -> None:
         """Add an item unless an action on the same cause hides it; rank it by urgency and risk.
 
         A pinned item (a client who told us they are unhappy, a concern raised on the portal)
         goes above everything else: the client has spoken up, and that comes first.
         """
-        done = self.actions.get(key) if self.hide_acted else None
-        if done is not None and done.cause == cause:
-            if done.action != AgendaActionKind.SNOOZE:
-                return
-            if done.snooze_until is not None and self.today < done.snooze_until:
-                return
+        # Called once per item (over 10,000 on a big agenda): the ids are named parameters,
+        # not **ids, and the item is built positionally, in AgendaItem's field order.
+        if self.actions:
+            done = self.actions.get(key) if self.hide_acted else None
+            if done is not None and done.cause == cause:
+                if done.action != AgendaActionKind.SNOOZE:
+                    return
+                if done.snooze_until is not None and self.today < done.snooze_until:
+                    return
         contact_days = client.contact_days
         band = client.band
         item = AgendaItem(
-            key=key,
-            kind=kind,
-            client_id=client.pk,
-            client_name=client.name,
-            owner_id=client.owner_id,
-            sentence=sentence,
-            reason=reason,
-            due=due,
-            overdue_days=overdue_days,
-            url=url,
-            state=state,
-            action=action,
-            band=band,
-            since=since,
-            last_contact_days=contact_days,
-            cause=cause,
-            **ids,  # type: ignore[arg-type]
-        )
+            key, kind, client.pk, client.name, client.owner_id, sentence, reason, due,
+            overdue_days, url, state, action, band, since, contact_days, cause,
+            commitment_id, interaction_id, contact_id, fact_id, date_id, report_id,
+        )  # fmt: skip
         # Overdue before due before coming up; then the lateness (or the nearest due day);
         # then the colder band; then the longer silence; then the oldest cause. Never money.
-        rank = (
-            0 if pinned else 1,
-            STATE_RANK[state],
-            -overdue_days if state == OVERDUE else (due.toordinal() if due else 0),
-            BAND_RANK.get(band, NO_BAND_RANK),
-            -(NEVER if contact_days is None else contact_days),
-            since.timestamp() if since is not None else self.now.timestamp(),
-            key,
+        self.items.append(
+            (
+                (
+                    0 if pinned else 1,
+                    STATE_RANK[state],
+                    -overdue_days if state == OVERDUE else (due.toordinal() if due else 0),
+                    BAND_RANK.get(band, NO_BAND_RANK),
+                    -NEVER if contact_days is None else -contact_days,
+                    since.timestamp() if since is not None else self.now_stamp,
+                    key,
+                ),
+                item,
+            )
         )
-        self.items.append((rank, item))
 
 
 def url_maker(name: str, anchor: str = "") -> Callable[[int], str]:
@@ -174,15 +176,22 @@ def replies(run: Run, covered: QuerySet[Client], workspace_id: int) -> None:
     )
     url = run.urls["client"]
     now = run.now
+    zone = run.zone
+    clients = run.clients
+    # A client's target, as a length and in words, once per client rather than per message.
+    targets: dict[int, tuple[dt.timedelta, str]] = {}
     for pk, client_id, received, subject, contact, channel in rows:
-        client = run.clients[client_id]
-        target = dt.timedelta(hours=client.target_hours)
+        client = clients[client_id]
+        known = targets.get(client_id)
+        if known is None:
+            hours = client.target_hours
+            known = targets[client_id] = (dt.timedelta(hours=hours), target_words(hours))
+        target, target_text = known
         due_at = received + target
-        waited = (now - received).total_seconds()
         about = f" about “{subject}”" if subject else ""
         sentence = (
-            f"Reply to {who(contact, client.name)}{about} — waiting {span_words(waited)}, "
-            f"target {target_words(client.target_hours)}"
+            f"Reply to {who(contact, client.name)}{about} — waiting "
+            f"{span_words((now - received).total_seconds())}, target {target_text}"
         )
         if now >= due_at:
             late = (now - due_at).total_seconds()
@@ -199,7 +208,7 @@ def replies(run: Run, covered: QuerySet[Client], workspace_id: int) -> None:
             reason=reason,
             action="Reply",
             url=f"{url(client_id)}#interaction-{pk}",
-            due=run.local_date(due_at),
+            due=due_at.astimezone(zone).date(),
             state=state,
             overdue_days=overdue_days,
             since=received,

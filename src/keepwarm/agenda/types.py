@@ -43,6 +43,7 @@ STATES = (OVERDUE, DUE, UPCOMING)
 
 
 # Not frozen: a run builds thousands of these, and frozen dataclasses are slower to create.
+# Run.add (kinds.py) builds them positionally: keep the order of the fields in step with it.
 # Treat them as read-only all the same.
 @dataclass(slots=True)
 class AgendaItem:

@@ -38,9 +38,17 @@ class KeepwarmServer(BaseApplication):
 
     def load(self) -> WSGIHandler:
         """Import the WSGI application (in each worker, after the fork)."""
+        from django.urls import get_resolver
+
+        from keepwarm.lib.heap import freeze_start_up
         from keepwarm.lib.plain import warm_up
         from keepwarm.wsgi import application
 
+        # Import every view now (the URL patterns), then keep all that start-up loaded out of
+        # later garbage collections: a full collection in the middle of a request would
+        # otherwise walk it all again (about 110 ms on a big agenda).
+        get_resolver().url_patterns  # noqa: B018 - imports the views
+        freeze_start_up()
         # The plain-language check's word lists take a second to load: load them in the
         # background now rather than on the first keystroke someone makes.
         threading.Thread(target=warm_up, name="plain-warm-up", daemon=True).start()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import autodiscover_modules
 
+from keepwarm.lib.heap import freeze_start_up
 from keepwarm.messaging.worker import Worker
 
 
@@ -68,4 +69,6 @@ class Command(BaseCommand):
             if options["once"]:
                 worker.run_once()
             else:
+                # Start-up is over: keep what it loaded out of the jobs' garbage collections.
+                freeze_start_up()
                 worker.run_forever()
