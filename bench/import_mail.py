@@ -178,6 +178,23 @@ def ensure_mbox(messages: int) -> Path:
     return path
 
 
+def ensure_big_mbox(source: Path, gigabytes: float) -> Path:
+    """Write (once) an mbox of about this size: the bench mbox again and again, new ids."""
+    path = CACHE / f"bench-{gigabytes:g}gb.mbox"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp")
+    data = source.read_bytes()
+    copies = max(1, round(gigabytes * 2**30 / len(data)))
+    with tmp.open("wb") as handle:
+        for copy in range(copies):
+            handle.write(
+                data.replace(b"@mbox.bench.invalid>", f"-{copy}@mbox.bench.invalid>".encode())
+            )
+    tmp.rename(path)
+    return path
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -330,6 +347,12 @@ def main() -> None:
     parser.add_argument("--mbox", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="0,1m", help="which databases: 0, 1m or both")
     parser.add_argument("--runs", type=int, default=2, help="runs of each; the best counts")
+    parser.add_argument(
+        "--memory-gb",
+        type=float,
+        help="instead: import one mbox of about this many GB into the empty database and "
+        "print the peak memory",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.mbox)
@@ -337,6 +360,17 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     ensure_databases()
     mbox = ensure_mbox(args.messages)
+    if args.memory_gb:
+        big = ensure_big_mbox(mbox, args.memory_gb)
+        result = measure("import", "0", big)
+        console.print(
+            f"{big.stat().st_size / 2**30:.2f} GB mbox, {result['messages']:,} messages in "
+            f"{result['seconds']:,.0f} s ({result['messages'] / result['seconds']:,.0f} msg/s): "
+            f"peak RSS {result['rss_peak_mb']:,.0f} MB "
+            f"(+{result['rss_peak_mb'] - result['rss_before_mb']:,.0f} during the import); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        return
     console.print(
         f"mbox: {mbox} ({mbox.stat().st_size / 2**20:,.0f} MB, {args.messages:,} messages); "
         f"load average {os.getloadavg()[0]:.1f}"

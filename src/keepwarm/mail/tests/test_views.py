@@ -161,6 +161,12 @@ class InboxTests(BaseTestCase):
         )
         self.assertEqual(outcome.status, "imported")
 
+    def test_it_says_to_add_a_client_when_there_is_none(self) -> None:
+        UnmatchedMessage.objects.update(workspace=self.charlies_workspace)
+        self.login(self.charlie)
+        response = self.client.get(reverse("unmatched_list"))
+        self.assertContains(response, "There are no clients yet")
+
     def test_it_refuses_a_client_of_another_workspace(self) -> None:
         theirs = Client.objects.create(workspace=self.charlies_workspace, name="Theirs")
         first = UnmatchedMessage.objects.get(message_id="<u1@g>")
