@@ -196,6 +196,13 @@ def ensure_big_mbox(source: Path, gigabytes: float) -> Path:
 
 
 def _rss_mb() -> float:
+    """Return this process's peak RSS in MB (VmHWM: after exec, not the forking parent's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
