@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 # Long email bodies are indexed by their first part; it carries what a search looks for.
 BODY_LIMIT = 20_000
 
@@ -307,7 +309,7 @@ def source_triggers(source: Source, vendor: str) -> list[str]:
         return sqlite_source_triggers(source)
     if vendor == "postgresql":
         return pg_source_triggers(source)
-    raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
+    raise ImproperlyConfigured(f"Search supports SQLite and PostgreSQL, not {vendor}.")
 
 
 def backfill_sql(source: Source, vendor: str) -> str:
