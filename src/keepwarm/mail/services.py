@@ -14,10 +14,11 @@ from keepwarm.accounts.access import require_manage, require_write
 from keepwarm.accounts.models import Membership
 from keepwarm.accounts.records import check_fields, check_same_workspace, record_update
 from keepwarm.accounts.services import audit_record
-from keepwarm.clients.models import Client, Contact
-from keepwarm.clients.services import contact_create
+from keepwarm.clients.models import Client, ClientStatus, Contact
+from keepwarm.clients.services import client_create, contact_create
 from keepwarm.interactions.models import Channel, Direction, Interaction
 from keepwarm.interactions.services import interaction_log, interaction_mark_replied
+from keepwarm.mail.matching import domain_of, is_free_mail
 from keepwarm.mail.models import MailMessage, MailSettings, RememberedAddress, UnmatchedMessage
 
 SETTINGS_FIELDS = ("business_hours_enabled", "business_days", "opens_at", "closes_at")
@@ -123,6 +124,56 @@ def unmatched_assign(
         changes={"address": address, "client": client.pk, "messages": len(done)},
     )
     return Assigned(interaction=interaction, contact=contact, others=len(others))
+
+
+def suggested_client_name(unmatched: UnmatchedMessage) -> str:
+    """Return a name for a new client from an email: its company's domain, else the sender."""
+    domain = domain_of(unmatched.address)
+    if domain and not is_free_mail(domain):
+        label = domain.removeprefix("www.").split(".")[0]
+        return label.replace("-", " ").title()
+    return unmatched.name or unmatched.address.split("@")[0]
+
+
+@transaction.atomic
+def unmatched_assign_new_client(
+    *, membership: Membership, unmatched: UnmatchedMessage, name: str
+) -> Assigned:
+    """File an unmatched email under a new prospect, whose later mail then finds it alone.
+
+    A company domain becomes the prospect's website, so colleagues' emails match it too.
+    """
+    require_write(membership)
+    check_same_workspace(membership.workspace, unmatched=unmatched)
+    if unmatched.assigned_at is not None:
+        raise ValidationError("This email has already been assigned.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the new client a name."})
+    data: dict[str, Any] = {"name": name, "status": ClientStatus.PROSPECT}
+    domain = domain_of(unmatched.address)
+    if domain and not is_free_mail(domain):
+        data["website"] = f"https://{domain}"
+    client = client_create(membership=membership, **data)
+    return unmatched_assign(membership=membership, unmatched=unmatched, client=client)
+
+
+@transaction.atomic
+def unmatched_set_aside(*, membership: Membership, unmatched: UnmatchedMessage) -> None:
+    """Drop an email that belongs to no client; importing it again will not bring it back."""
+    require_write(membership)
+    check_same_workspace(membership.workspace, unmatched=unmatched)
+    if unmatched.assigned_at is not None:
+        raise ValidationError("This email has already been assigned.")
+    audit_record(
+        workspace=membership.workspace,
+        actor=membership.user,
+        action="mail.set_aside",
+        obj=unmatched,
+        changes={"address": unmatched.address, "subject": unmatched.subject},
+    )
+    # The message's key stays, so the same email is a duplicate on every later import.
+    unmatched.delete()
 
 
 def mail_settings_for(workspace_id: int) -> MailSettings:

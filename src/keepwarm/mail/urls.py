@@ -14,6 +14,16 @@ urlpatterns = [
         views.unmatched_assign,
         name="unmatched_assign",
     ),
+    path(
+        "inbox/unmatched/<int:unmatched_id>/new-client/",
+        views.unmatched_new_client,
+        name="unmatched_new_client",
+    ),
+    path(
+        "inbox/unmatched/<int:unmatched_id>/set-aside/",
+        views.unmatched_set_aside,
+        name="unmatched_set_aside",
+    ),
     path("inbox/<int:interaction_id>/", views.inbox_thread, name="inbox_thread"),
     path(
         "inbox/<int:interaction_id>/replied/",

@@ -120,6 +120,7 @@ def unmatched_list(request: MemberRequest) -> HttpResponse:
             "nav": "inbox",
             "page_obj": page,
             "client_choices": choices,
+            "rows": [(m, services.suggested_client_name(m)) for m in page.object_list],
             "can_write": request.membership.can_write,
         },
     )
@@ -148,6 +149,41 @@ def unmatched_assign(request: MemberRequest, unmatched_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("unmatched_list"))
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return HttpResponseRedirect(reverse("unmatched_list") + f"#unmatched-{unmatched.pk}")
+
+
+@require_POST
+@member_required
+def unmatched_new_client(request: MemberRequest, unmatched_id: int) -> HttpResponse:
+    """File an unmatched email under a new prospect client."""
+    membership = request.membership
+    unmatched = get_unmatched_for_member(membership, unmatched_id, write=True)
+    try:
+        done = services.unmatched_assign_new_client(
+            membership=membership, unmatched=unmatched, name=request.POST.get("name", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(reverse("unmatched_list") + f"#unmatched-{unmatched.pk}")
+    client = done.interaction.client
+    messages.success(
+        request, f"Added {client.name} as a prospect, with {done.contact.name} and this email."
+    )
+    return HttpResponseRedirect(reverse("client_detail", args=[client.pk]))
+
+
+@require_POST
+@member_required
+def unmatched_set_aside(request: MemberRequest, unmatched_id: int) -> HttpResponse:
+    """Drop an email that belongs to no client, such as a newsletter."""
+    membership = request.membership
+    unmatched = get_unmatched_for_member(membership, unmatched_id, write=True)
+    try:
+        services.unmatched_set_aside(membership=membership, unmatched=unmatched)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Set aside “{unmatched.subject or unmatched.address}”.")
+    return HttpResponseRedirect(reverse("unmatched_list"))
 
 
 @require_http_methods(["GET", "POST"])

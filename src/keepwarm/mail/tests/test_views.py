@@ -161,6 +161,71 @@ class InboxTests(BaseTestCase):
         )
         self.assertEqual(outcome.status, "imported")
 
+    def test_it_files_an_email_under_a_new_prospect(self) -> None:
+        [outcome] = ingest_messages(
+            workspace=self.workspace,
+            raws=[
+                make_email(
+                    sender="Pat Kelly <pat@kelly-joinery.example>",
+                    message_id="<j1@k>",
+                    subject="Website for a joinery?",
+                    at=NOW - dt.timedelta(hours=1),
+                )
+            ],
+        )
+        self.assertEqual(outcome.status, "unmatched")
+        email = UnmatchedMessage.objects.get(message_id="<j1@k>")
+        self.login(self.bob)
+        page = self.client.get(reverse("unmatched_list"))
+        # A company domain suggests the name; free mail suggests the sender.
+        self.assertContains(page, 'value="Kelly Joinery"')
+        self.assertContains(page, 'value="Pat Stranger"')
+        response = self.client.post(
+            reverse("unmatched_new_client", args=[email.pk]), {"name": "Kelly Joinery"}
+        )
+        client = Client.objects.get(workspace=self.workspace, name="Kelly Joinery")
+        self.assertRedirects(response, reverse("client_detail", args=[client.pk]))
+        self.assertEqual(
+            (client.status, client.website), ("prospect", "https://kelly-joinery.example")
+        )
+        contact = Contact.objects.get(client=client)
+        self.assertEqual((contact.name, contact.email), ("Pat Kelly", "pat@kelly-joinery.example"))
+        self.assertTrue(Interaction.objects.get(client=client).needs_reply)
+        self.assertTrue(AuditEvent.objects.filter(action="client.create").exists())
+
+    def test_it_refuses_a_new_client_without_a_name_and_saves_nothing(self) -> None:
+        first = UnmatchedMessage.objects.get(message_id="<u1@g>")
+        clients = Client.objects.count()
+        self.login(self.bob)
+        response = self.client.post(
+            reverse("unmatched_new_client", args=[first.pk]), {"name": "  "}, follow=True
+        )
+        self.assertContains(response, "Give the new client a name.")
+        self.assertEqual(Client.objects.count(), clients)
+        first.refresh_from_db()
+        self.assertIsNone(first.assigned_at)
+
+    def test_it_sets_an_email_aside_for_good(self) -> None:
+        first = UnmatchedMessage.objects.get(message_id="<u1@g>")
+        self.login(self.bob)
+        response = self.client.post(reverse("unmatched_set_aside", args=[first.pk]))
+        self.assertRedirects(response, reverse("unmatched_list"))
+        self.assertFalse(UnmatchedMessage.objects.filter(message_id="<u1@g>").exists())
+        self.assertTrue(AuditEvent.objects.filter(action="mail.set_aside").exists())
+        # The same email imported again stays a duplicate, not a new unmatched one.
+        [outcome] = ingest_messages(
+            workspace=self.workspace,
+            raws=[
+                make_email(
+                    sender="Pat Stranger <pat@gmail.com>",
+                    message_id="<u1@g>",
+                    subject="A quote?",
+                    at=NOW - dt.timedelta(hours=3),
+                )
+            ],
+        )
+        self.assertEqual(outcome.status, "duplicate")
+
     def test_it_says_to_add_a_client_when_there_is_none(self) -> None:
         UnmatchedMessage.objects.update(workspace=self.charlies_workspace)
         self.login(self.charlie)
