@@ -7,6 +7,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 
 from keepwarm.clients.models import Client, Contact
 from keepwarm.interactions.models import Interaction
@@ -130,3 +131,26 @@ class ImportingTests(BaseTestCase):
             tracemalloc.stop()
         self.assertEqual(summary.imported, 30)
         self.assertLess(peak, size / 2)
+
+    def test_it_writes_with_rare_checkpoints_and_no_memory_map_then_puts_both_back(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite connection settings")
+
+        def pragma(name: str) -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA {name}")
+                row = cursor.fetchone()
+                return int(row[0]) if row else 0  # an in-memory database maps nothing
+
+        before = (pragma("wal_autocheckpoint"), pragma("mmap_size"))
+        during: list[tuple[int, int]] = []
+
+        def progress(what: str, done: int, total: int, messages: int) -> None:
+            during.append((pragma("wal_autocheckpoint"), pragma("mmap_size")))
+
+        path = self.tmp / "box.mbox"
+        write_mbox(path, [make_email(message_id="<one@x>", body="Hello")])
+        import_mail_paths(workspace=self.workspace, paths=[path], progress=progress)
+        pages = importing.IMPORT_WAL_BYTES // pragma("page_size")
+        self.assertEqual(set(during), {(pages, 0)})
+        self.assertEqual((pragma("wal_autocheckpoint"), pragma("mmap_size")), before)
