@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from keepwarm.accounts.models import WorkspaceScoped
+from keepwarm.accounts.models import Workspace, WorkspaceScoped
 from keepwarm.clients.models import Client, Contact
 from keepwarm.lib.text import is_clearly_negative
 
@@ -40,7 +40,11 @@ INTERACTION_KINDS: dict[str, str] = {
 class Interaction(WorkspaceScoped):
     """One contact between us and a client, in either direction, or an internal note."""
 
-    client = models.ForeignKey(Client, models.CASCADE, related_name="interactions")
+    # The largest table keeps no single-column index on workspace or client: the composite
+    # indexes below lead with them and serve those lookups and cascades too, and every
+    # index more is one more write per imported email.
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="+", db_index=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="interactions", db_index=False)
     contacts = models.ManyToManyField(Contact, blank=True, related_name="interactions")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices)
