@@ -12,19 +12,11 @@ from django.urls import reverse
 
 from keepwarm.agenda.models import AgendaActionKind
 from keepwarm.agenda.types import DUE, OVERDUE, UPCOMING, AgendaItem
-from keepwarm.agenda.words import (
-    DAY,
-    day_words,
-    near_day,
-    plural,
-    span_words,
-    target_words,
-    when_words,
-    who,
-)
+from keepwarm.agenda.words import day_words, near_day, when_words, who
 from keepwarm.clients.models import Client, Contact, ImportantDate, PersonalFact
 from keepwarm.commitments.models import Commitment, CommitmentStatus
 from keepwarm.interactions.models import Channel, Direction, Interaction
+from keepwarm.lib.words import DAY, plural, span_words, target_words
 from keepwarm.reports.selectors import reports_due
 from keepwarm.trust.models import BAND_ORDER
 

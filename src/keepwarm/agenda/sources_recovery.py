@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 
 from keepwarm.agenda.kinds import Run
 from keepwarm.agenda.types import DUE, OVERDUE, UPCOMING
-from keepwarm.agenda.words import plural, when_words
+from keepwarm.agenda.words import when_words
 from keepwarm.clients.models import Client
+from keepwarm.lib.words import plural
 from keepwarm.recovery.selectors import recovery_suggestions, tough_topics_due
 
 KINDS = {

@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from keepwarm.agenda.kinds import Run
 from keepwarm.agenda.types import DUE, OVERDUE, UPCOMING
-from keepwarm.agenda.words import plural, when_words, who
+from keepwarm.agenda.words import when_words, who
 from keepwarm.clients.models import Client
 from keepwarm.feedback.models import FeedbackKind, FeedbackResponse
+from keepwarm.lib.words import plural
 
 KINDS = {
     "thank_referrer": "Thank a referrer",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.timesince import timesince
-
 from keepwarm.accounts.models import Membership
 from keepwarm.interactions.models import Channel, Direction, Interaction
 from keepwarm.lib.text import is_clearly_negative
+from keepwarm.lib.words import span_words, target_words
 from keepwarm.mail.models import MailMessage
 
 
@@ -28,13 +27,6 @@ def load_inbox(pks: list[int]) -> list[Interaction]:
     """Return these interactions with their clients and people, in the order given."""
     found = Interaction.objects.select_related("client").prefetch_related("contacts").in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
-
-
-def _span(seconds: float) -> str:
-    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    if seconds < 60:
-        return "less than a minute"
-    return timesince(start, start + dt.timedelta(seconds=seconds), depth=1)
 
 
 @dataclass
@@ -62,8 +54,8 @@ def inbox_row(interaction: Interaction, now: dt.datetime) -> InboxRow:
     return InboxRow(
         interaction=interaction,
         who=who,
-        waiting=_span(max(waited, 0)),
-        target=_span(target),
+        waiting=span_words(max(waited, 0)),
+        target=target_words(client.response_target_hours),
         late=waited > target,
         negative=is_clearly_negative(interaction.sentiment),
     )

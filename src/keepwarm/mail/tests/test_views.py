@@ -89,7 +89,7 @@ class InboxTests(BaseTestCase):
             [r.interaction.message_id for r in rows], ["<angry@h>", "<cake@b>", "<fresh@b>"]
         )
         self.assertContains(
-            response, "Reply to Lena Ortiz (Harbor Dental) — waiting 2\xa0days, target 1\xa0day"
+            response, "Reply to Lena Ortiz (Harbor Dental) — waiting 2 days, target 1 day"
         )
         self.assertContains(response, "Reads upset", count=1)
         self.assertContains(response, "Unmatched emails (2)")
